@@ -1,0 +1,1 @@
+//! The AWS Service Authorization Reference and the AWS managed policies (being built).

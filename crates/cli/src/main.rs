@@ -1,0 +1,5 @@
+//! The `iamwatch` command line.
+
+fn main() {
+    println!("iamwatch: under construction");
+}

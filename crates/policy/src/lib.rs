@@ -1,0 +1,7 @@
+#![doc = include_str!("../README.md")]
+
+pub mod action;
+pub mod arn;
+pub mod document;
+pub mod operator;
+pub mod variable;
