@@ -4,4 +4,6 @@ pub mod action;
 pub mod arn;
 pub mod document;
 pub mod operator;
+pub mod parse;
+pub mod serialize;
 pub mod variable;
