@@ -2,7 +2,12 @@
 
 pub mod action;
 pub mod arn;
+pub mod condition;
+pub mod context;
 pub mod document;
+pub mod eval;
+pub mod explain;
+pub mod matcher;
 pub mod operator;
 pub mod parse;
 pub mod serialize;
