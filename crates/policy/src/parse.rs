@@ -569,7 +569,11 @@ fn principal_value(
                 let Some(kind) = PrincipalKind::parse(&member.key) else {
                     let known = ["AWS", "Service", "Federated", "CanonicalUser"];
                     let help = suggest(&member.key, &known).map(|suggestion| {
-                        format!("principal types are case-sensitive: did you mean `{suggestion}`?")
+                        if suggestion.eq_ignore_ascii_case(&member.key) {
+                            format!("principal types are case-sensitive: write `{suggestion}`")
+                        } else {
+                            format!("did you mean `{suggestion}`?")
+                        }
                     });
                     return Err(error(
                         ParseErrorKind::UnknownPrincipalKind,

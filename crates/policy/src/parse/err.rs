@@ -94,7 +94,7 @@ impl ParseError {
     ) -> Self {
         Self {
             kind,
-            message: message.into(),
+            message: one_line(message.into()),
             expected: None,
             help: None,
             path: path.to_string(),
@@ -108,13 +108,13 @@ impl ParseError {
     }
 
     pub(crate) fn with_help(mut self, help: impl Into<String>) -> Self {
-        self.help = Some(help.into());
+        self.help = Some(one_line(help.into()));
         self
     }
 
     pub(crate) fn with_help_if(mut self, help: Option<String>) -> Self {
         if help.is_some() {
-            self.help = help;
+            self.help = help.map(one_line);
         }
         self
     }
@@ -195,6 +195,23 @@ impl Diagnostic for ParseError {
             LabeledSpan::new_primary_with_span(Some(label), span),
         )))
     }
+}
+
+/// Messages quote user input, which may hold line breaks and other control characters (as
+/// JSON escapes); they are shown escaped so that a message stays on one line.
+fn one_line(text: String) -> String {
+    if !text.chars().any(char::is_control) {
+        return text;
+    }
+    let mut out = String::with_capacity(text.len() + 8);
+    for c in text.chars() {
+        if c.is_control() {
+            out.extend(c.escape_default());
+        } else {
+            out.push(c);
+        }
+    }
+    out
 }
 
 /// A JSON path built on the stack while the parser descends, rendered only for errors.

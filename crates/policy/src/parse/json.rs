@@ -295,7 +295,7 @@ impl<'a> Reader<'a> {
                 .error_at(at, len, path, "byte order mark in document")
                 .with_help("save the file as UTF-8 without a byte order mark"),
             _ => {
-                let message = format!("unexpected character `{}`", found.escape_debug());
+                let message = format!("unexpected character `{found}`");
                 self.error_at(at, len, path, message)
             }
         };
