@@ -13,7 +13,7 @@ fn load(c: &mut Criterion) {
         return;
     }
     c.bench_function("service reference: decode embedded", |b| {
-        b.iter(Catalog::load_embedded)
+        b.iter_with_large_drop(Catalog::load_embedded)
     });
 
     if let Err(e) = ManagedPolicies::load_embedded().map(drop) {
@@ -23,7 +23,7 @@ fn load(c: &mut Criterion) {
     let mut group = c.benchmark_group("managed policies");
     group.sample_size(10);
     group.bench_function("decode embedded", |b| {
-        b.iter(ManagedPolicies::load_embedded)
+        b.iter_with_large_drop(ManagedPolicies::load_embedded)
     });
     group.finish();
 }

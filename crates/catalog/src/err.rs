@@ -16,7 +16,7 @@ pub enum CatalogError {
         help("the file must be Brotli-compressed, as scripts/update-catalog writes it")
     )]
     Decompress(#[source] DecompressError),
-    /// The text is not the expected JSON layout.
+    /// The decompressed bytes are not the expected postcard layout.
     #[error("cannot parse the {} data", .0.file)]
     #[diagnostic(
         code(catalog::parse),
@@ -40,12 +40,12 @@ pub struct DecompressError {
     error: std::io::Error,
 }
 
-/// Details of [`CatalogError::Parse`]: what the JSON parser said, with line and column.
+/// Details of [`CatalogError::Parse`]: what the postcard decoder said.
 #[derive(Debug, thiserror::Error)]
 #[error("{error}")]
 pub struct ParseError {
     file: &'static str,
-    error: serde_json::Error,
+    error: postcard::Error,
 }
 
 /// Details of [`CatalogError::Invalid`].
@@ -61,7 +61,7 @@ impl CatalogError {
         CatalogError::Decompress(DecompressError { file, error })
     }
 
-    pub(crate) fn parse(file: &'static str, error: serde_json::Error) -> Self {
+    pub(crate) fn parse(file: &'static str, error: postcard::Error) -> Self {
         CatalogError::Parse(ParseError { file, error })
     }
 

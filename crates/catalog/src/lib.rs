@@ -8,6 +8,7 @@ mod format;
 mod managed;
 mod pattern;
 mod service;
+mod shared;
 
 pub use access_level::AccessLevel;
 pub use catalog::Catalog;

@@ -52,9 +52,13 @@ pub(crate) fn has_wildcard(pattern: &str) -> bool {
 
 /// Compares two names ASCII case-insensitively: the order the catalogue is sorted and searched in.
 pub(crate) fn cmp_ignore_case(a: &str, b: &str) -> Ordering {
-    a.bytes()
-        .map(|c| c.to_ascii_lowercase())
-        .cmp(b.bytes().map(|c| c.to_ascii_lowercase()))
+    for (x, y) in a.bytes().zip(b.bytes()) {
+        match x.to_ascii_lowercase().cmp(&y.to_ascii_lowercase()) {
+            Ordering::Equal => {}
+            other => return other,
+        }
+    }
+    a.len().cmp(&b.len())
 }
 
 /// What kind of catalogue template is being matched; it decides what a placeholder can span.

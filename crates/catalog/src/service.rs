@@ -5,6 +5,7 @@ use std::sync::Arc;
 use crate::access_level::AccessLevel;
 use crate::condition_key::ConditionKey;
 use crate::pattern::{Template, cmp_ignore_case, literal_len, template_matches};
+use crate::shared::{SharedSlice, SharedStr};
 
 /// An AWS service in the Service Authorization Reference, named by its action prefix (`s3`).
 #[derive(Debug)]
@@ -100,26 +101,26 @@ impl Service {
 #[derive(Debug)]
 pub struct Action {
     // INVARIANT: `prefix:Name`, with exactly one `:`.
-    pub(crate) full_name: Box<str>,
+    pub(crate) full_name: SharedStr,
     pub(crate) access_level: AccessLevel,
-    pub(crate) resource_types: Box<[ActionResourceType]>,
-    pub(crate) condition_keys: Box<[ConditionKey]>,
+    pub(crate) resource_types: SharedSlice<ActionResourceType>,
+    pub(crate) condition_keys: SharedSlice<ConditionKey>,
 }
 
 impl Action {
     /// The service prefix (`s3`).
     pub fn service(&self) -> &str {
-        self.full_name.split_once(':').map_or("", |(s, _)| s)
+        self.full_name().split_once(':').map_or("", |(s, _)| s)
     }
 
     /// The action name without the prefix, in AWS's casing (`GetObject`).
     pub fn name(&self) -> &str {
-        self.full_name.split_once(':').map_or("", |(_, n)| n)
+        self.full_name().split_once(':').map_or("", |(_, n)| n)
     }
 
     /// The full action name in AWS's casing (`s3:GetObject`).
     pub fn full_name(&self) -> &str {
-        &self.full_name
+        self.full_name.as_str()
     }
 
     /// The action's access level.
@@ -130,19 +131,19 @@ impl Action {
     /// The resource types the action can act on, each with whether it is required and the
     /// condition keys that apply to it. Empty for wildcard-only actions.
     pub fn resource_types(&self) -> &[ActionResourceType] {
-        &self.resource_types
+        self.resource_types.as_slice()
     }
 
     /// Whether the action supports no resource-level permissions, so a policy can grant it only
     /// with `"Resource": "*"` ("Actions, resources, and condition keys": an action without a
     /// resource type).
     pub fn is_wildcard_only(&self) -> bool {
-        self.resource_types.is_empty()
+        self.resource_types().is_empty()
     }
 
     /// The condition keys that apply to the action whatever the resource.
     pub fn condition_keys(&self) -> &[ConditionKey] {
-        &self.condition_keys
+        self.condition_keys.as_slice()
     }
 }
 
@@ -151,7 +152,7 @@ impl Action {
 pub struct ActionResourceType {
     pub(crate) resource_type: Arc<ResourceType>,
     pub(crate) required: bool,
-    pub(crate) condition_keys: Box<[ConditionKey]>,
+    pub(crate) condition_keys: SharedSlice<ConditionKey>,
 }
 
 impl ActionResourceType {
@@ -168,7 +169,7 @@ impl ActionResourceType {
 
     /// The condition keys that apply when the action acts on this resource type.
     pub fn condition_keys(&self) -> &[ConditionKey] {
-        &self.condition_keys
+        self.condition_keys.as_slice()
     }
 
     /// The service's resource type, with its ARN format.
