@@ -21,8 +21,8 @@ pub struct ManagedPolicies {
 }
 
 impl ManagedPolicies {
-    /// The managed policies embedded in this crate, decoded on first use (tens of
-    /// milliseconds: the documents are about 30 MiB of JSON).
+    /// The managed policies embedded in this crate, decoded on first use (about 100 ms: the
+    /// documents are about 30 MiB of JSON).
     #[expect(
         clippy::expect_used,
         reason = "the embedded data is fixed at build time and decoded by this crate's tests"

@@ -52,7 +52,21 @@ pub(crate) fn has_wildcard(pattern: &str) -> bool {
 
 /// Compares two names ASCII case-insensitively: the order the catalogue is sorted and searched in.
 pub(crate) fn cmp_ignore_case(a: &str, b: &str) -> Ordering {
-    for (x, y) in a.bytes().zip(b.bytes()) {
+    let (a, b) = (a.as_bytes(), b.as_bytes());
+    // Names that are compared share long prefixes (`ec2:DescribeInstance…`): skip the identical
+    // part eight bytes at a time before comparing byte by byte.
+    let mut start = 0;
+    while let (Some(x), Some(y)) = (a.get(start..start + 8), b.get(start..start + 8)) {
+        if x != y {
+            break;
+        }
+        start += 8;
+    }
+    let (a, b) = (
+        a.get(start..).unwrap_or_default(),
+        b.get(start..).unwrap_or_default(),
+    );
+    for (x, y) in a.iter().zip(b) {
         match x.to_ascii_lowercase().cmp(&y.to_ascii_lowercase()) {
             Ordering::Equal => {}
             other => return other,
@@ -189,6 +203,23 @@ fn hole_stop(rest: &[u8], kind: Template) -> [Option<u8>; 2] {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn case_insensitive_order() {
+        use Ordering::*;
+        assert_eq!(cmp_ignore_case("GetObject", "getobject"), Equal);
+        assert_eq!(
+            cmp_ignore_case("ec2:DescribeInstances", "EC2:describeinstanceStatus"),
+            Less
+        );
+        assert_eq!(
+            cmp_ignore_case("ec2:DescribeInstancesX", "ec2:DescribeInstances"),
+            Greater
+        );
+        assert_eq!(cmp_ignore_case("abcdefghij", "ABCDEFGHIJK"), Less);
+        assert_eq!(cmp_ignore_case("Zeta", "alpha"), Greater);
+        assert_eq!(cmp_ignore_case("", ""), Equal);
+    }
 
     #[test]
     fn wildcards() {
