@@ -337,17 +337,19 @@ const brotli = (input) => {
   });
 };
 
-const licenseCopyright = (name) => {
+// The package's licence file, whole, and its copyright line.
+const license = (name) => {
   for (const file of ['LICENSE', 'LICENSE.txt', 'LICENSE.md']) {
+    let text;
     try {
-      const text = readFileSync(join(pkgDir(name), file), 'utf8');
-      const line = text.split('\n').find((l) => l.startsWith('Copyright'));
-      if (line) return { file, line: line.trim() };
+      text = readFileSync(join(pkgDir(name), file), 'utf8').trim();
     } catch {
-      // try the next name
+      continue; // try the next name
     }
+    const line = text.split('\n').find((l) => l.startsWith('Copyright')) ?? fail(`${name}: copyright`);
+    return { file, text, line: line.trim() };
   }
-  return fail(`no copyright line in ${name}`);
+  return fail(`no licence file in ${name}`);
 };
 
 const pkgJson = (name) => readJson(pkgDir(name), 'package.json');
@@ -364,9 +366,10 @@ writeFileSync(join(outDir, 'managed-policies.postcard.br'), mpBr);
 
 const iamPkg = pkgJson(IAM_DATA);
 const mpPkg = pkgJson(MANAGED);
-const iamLic = licenseCopyright(IAM_DATA);
-const mpLic = licenseCopyright(MANAGED);
+const iamLic = license(IAM_DATA);
+const mpLic = license(MANAGED);
 const repo = (p) => (p.repository?.url ?? '').replace(/^git\+/, '').replace(/\.git$/, '');
+const generated = [iamPkg.updatedAt ?? '', mp.stats.latest ?? ''].sort().at(-1).slice(0, 10) || 'unknown';
 const kib = (n) => `${(n / 1024).toFixed(0)} KiB`;
 
 const source = `# Catalogue data: where it comes from
@@ -379,42 +382,38 @@ files by hand.
 | \`service-reference.postcard.br\` | \`${IAM_DATA}@${iamPkg.version}\` | ${iamPkg.license} | ${kib(refBr.length)} | ${kib(refBin.length)} |
 | \`managed-policies.postcard.br\` | \`${MANAGED}@${mpPkg.version}\` | ${mpPkg.license} | ${kib(mpBr.length)} | ${kib(mpBin.length)} |
 
-## Data dates
+## Dates
 
-The generation is deterministic, so the only dates recorded are those of the data itself:
+Generation date: ${generated}. So that regenerating from the same packages writes the same
+bytes, this is the date of the newest input, not the date the script ran:
 
 - \`${IAM_DATA}\`: data updated ${iamPkg.updatedAt ?? 'unknown'} (the package's \`updatedAt\`).
 - \`${MANAGED}\`: latest policy update ${mp.stats.latest || 'unknown'}.
 
 ## Contents
 
-- ${ref.stats.services} services, ${ref.stats.actions} actions, ${ref.stats.resourceTypes} resource
-  types, ${ref.stats.keys} service condition keys, ${ref.stats.globalKeys} global condition keys,
+- ${ref.stats.services} services, ${ref.stats.actions} actions, ${ref.stats.resourceTypes} resource types,
+  ${ref.stats.keys} service condition keys, ${ref.stats.globalKeys} global condition keys, and the
   ${ref.stats.rcp} services that support resource control policies.
 - ${mp.stats.policies} AWS managed policies with ${mp.stats.versions} policy versions
   (${kib(mp.stats.documentBytes)} of minified policy documents).
 
 ## Licences
 
-Both packages are published under the MIT licence; the data is redistributed under its terms.
+Both packages are published under the MIT licence, and the data is redistributed under its terms.
+Their licence files follow in full.
 
-- \`${IAM_DATA}\` (${repo(iamPkg)}), ${iamLic.file}: "${iamLic.line}"
-- \`${MANAGED}\` (${repo(mpPkg)}), ${mpLic.file}: "${mpLic.line}"
+### \`${IAM_DATA}\` (${repo(iamPkg)}), ${iamLic.file}: ${iamLic.line}
 
-> Permission is hereby granted, free of charge, to any person obtaining a copy of this software
-> and associated documentation files (the "Software"), to deal in the Software without
-> restriction, including without limitation the rights to use, copy, modify, merge, publish,
-> distribute, sublicense, and/or sell copies of the Software, and to permit persons to whom the
-> Software is furnished to do so, subject to the following conditions:
->
-> The above copyright notice and this permission notice shall be included in all copies or
-> substantial portions of the Software.
->
-> THE SOFTWARE IS PROVIDED "AS IS", WITHOUT WARRANTY OF ANY KIND, EXPRESS OR IMPLIED, INCLUDING
-> BUT NOT LIMITED TO THE WARRANTIES OF MERCHANTABILITY, FITNESS FOR A PARTICULAR PURPOSE AND
-> NONINFRINGEMENT. IN NO EVENT SHALL THE AUTHORS OR COPYRIGHT HOLDERS BE LIABLE FOR ANY CLAIM,
-> DAMAGES OR OTHER LIABILITY, WHETHER IN AN ACTION OF CONTRACT, TORT OR OTHERWISE, ARISING FROM,
-> OUT OF OR IN CONNECTION WITH THE SOFTWARE OR THE USE OR OTHER DEALINGS IN THE SOFTWARE.
+\`\`\`text
+${iamLic.text}
+\`\`\`
+
+### \`${MANAGED}\` (${repo(mpPkg)}), ${mpLic.file}: ${mpLic.line}
+
+\`\`\`text
+${mpLic.text}
+\`\`\`
 
 ## Regenerating
 
