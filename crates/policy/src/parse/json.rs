@@ -164,9 +164,17 @@ fn to_u32(value: usize) -> u32 {
 }
 
 fn count_chars(bytes: &[u8]) -> u32 {
+    if bytes.is_ascii() {
+        return to_u32(bytes.len());
+    }
     // A UTF-8 character is one byte that is not a continuation byte (`10xxxxxx`) plus its
     // continuation bytes.
     to_u32(bytes.iter().filter(|byte| (**byte & 0xC0) != 0x80).count())
+}
+
+/// Whether a byte ends the plain run of a string: a quote, an escape or a control character.
+fn ends_run(byte: u8) -> bool {
+    byte == b'"' || byte == b'\\' || byte < 0x20
 }
 
 impl<'a> Reader<'a> {
@@ -486,18 +494,16 @@ impl<'a> Reader<'a> {
         let quote = self.pos;
         self.pos += 1;
         let start = self.pos;
-        loop {
-            match self.peek() {
-                Some(b'"') => {
-                    let text = self.slice(start, self.pos);
-                    self.pos += 1;
-                    return Ok(Cow::Borrowed(text));
-                }
-                Some(b'\\') => break,
-                Some(byte) if byte < 0x20 => return Err(self.control_character(byte, path)),
-                Some(_) => self.pos += 1,
-                None => return Err(self.unterminated(quote, path)),
+        self.skip_run();
+        match self.peek() {
+            Some(b'"') => {
+                let text = self.slice(start, self.pos);
+                self.pos += 1;
+                return Ok(Cow::Borrowed(text));
             }
+            Some(b'\\') => {}
+            Some(byte) => return Err(self.control_character(byte, path)),
+            None => return Err(self.unterminated(quote, path)),
         }
         let mut out = String::with_capacity(self.pos - start + 16);
         out.push_str(self.slice(start, self.pos));
@@ -511,17 +517,21 @@ impl<'a> Reader<'a> {
                 Some(byte) if byte < 0x20 => return Err(self.control_character(byte, path)),
                 Some(_) => {
                     let run = self.pos;
-                    while self
-                        .peek()
-                        .is_some_and(|byte| byte != b'"' && byte != b'\\' && byte >= 0x20)
-                    {
-                        self.pos += 1;
-                    }
+                    self.skip_run();
                     out.push_str(self.slice(run, self.pos));
                 }
                 None => return Err(self.unterminated(quote, path)),
             }
         }
+    }
+
+    /// Moves to the next byte that [`ends_run`], or to the end of the text.
+    fn skip_run(&mut self) {
+        let rest = self.bytes.get(self.pos..).unwrap_or_default();
+        self.pos += rest
+            .iter()
+            .position(|byte| ends_run(*byte))
+            .unwrap_or(rest.len());
     }
 
     fn unterminated(&mut self, quote: usize, path: &Path<'_>) -> ParseError {
