@@ -40,7 +40,7 @@
 //! **`Null`**: `"true"` holds when the key is absent or is an empty multivalued key; `"false"`
 //! holds when it is present with at least one value.
 
-mod value;
+pub(crate) mod value;
 
 use std::cell::RefCell;
 

@@ -315,6 +315,8 @@ pub struct RequestContext {
     principal_type: PrincipalType,
     /// Lower-cased action.
     action: String,
+    /// The length of the service prefix in `action` (before the colon).
+    service_len: usize,
     /// The resource used for matching (`*` for actions that take no resource).
     resource: String,
     principal_account: Option<String>,
@@ -335,10 +337,10 @@ impl RequestContext {
     /// derived global keys (see the module documentation).
     pub fn new(request: Request) -> Result<Self, RequestError> {
         let action = request.action.to_ascii_lowercase();
-        match action.split_once(':') {
-            Some((service, name)) if !service.is_empty() && !name.is_empty() => {}
+        let service_len = match action.split_once(':') {
+            Some((service, name)) if !service.is_empty() && !name.is_empty() => service.len(),
             _ => return Err(RequestError::Action(request.action.clone())),
-        }
+        };
         let principal = &request.principal;
         let principal_type = match principal.identity {
             PrincipalIdentity::User { .. } => PrincipalType::User,
@@ -519,6 +521,7 @@ impl RequestContext {
         Ok(Self {
             principal_type,
             action,
+            service_len,
             resource,
             principal_account,
             resource_account,
@@ -547,9 +550,12 @@ impl RequestContext {
 
     /// The service prefix of the action, lower-cased.
     pub fn service(&self) -> &str {
-        self.action
-            .split_once(':')
-            .map_or("", |(service, _)| service)
+        self.action.get(..self.service_len).unwrap_or_default()
+    }
+
+    /// The action name without its service prefix, lower-cased.
+    pub fn action_name(&self) -> &str {
+        self.action.get(self.service_len + 1..).unwrap_or_default()
     }
 
     /// The resource the policies are matched against: the request's resource, or `*` for an

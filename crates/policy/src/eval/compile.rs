@@ -7,10 +7,11 @@
 //! with `ReadOnlyAccess` (thousands of patterns) thus looks at a handful per request.
 
 use std::collections::HashMap;
+use std::hash::{BuildHasher, Hasher};
 
 use crate::condition::CompiledConditions;
 use crate::document::{Effect, Policy};
-use crate::matcher::{ActionKind, ActionMatcher, ArnPattern};
+use crate::matcher::{ActionKind, ActionMatcher, ArnPattern, Token, glob};
 
 use super::principal::CompiledPrincipal;
 use super::{NamedPolicy, OrgPolicyTree, PolicySet, ResourcePolicyKind};
@@ -62,18 +63,29 @@ impl CompiledStatement {
 }
 
 /// The statements of the policies that form one gate (or one level of an SCP/RCP tree), with
-/// an action index over them.
+/// an action index over its `Deny` statements and one over its `Allow` statements, so that the
+/// fast path can check every `Deny` and stop at the first `Allow`.
 #[derive(Clone, Debug, Default)]
 pub(crate) struct PolicyGroup {
-    /// Lower-cased `service:name` → statements naming it exactly.
-    exact: HashMap<Box<str>, Vec<usize>>,
-    /// Service prefix → wildcard patterns of that service and their statements.
-    by_service: HashMap<Box<str>, Vec<(ActionMatcher, usize)>>,
-    /// Statements to test in full for every action (`NotAction`, `*`, malformed patterns).
-    always: Vec<usize>,
+    pub(crate) deny: ActionIndex,
+    pub(crate) allow: ActionIndex,
     /// The policies in the group (indices into `CompiledPolicySet::policies`).
     pub(crate) policies: Vec<usize>,
 }
+
+/// Which statements can match an action.
+#[derive(Clone, Debug, Default)]
+pub(crate) struct ActionIndex {
+    /// Lower-cased `service:name` → statements naming it exactly.
+    exact: HashMap<Box<str>, Vec<usize>, FxBuildHasher>,
+    /// Service prefix → the wildcard name patterns of that service and their statements.
+    by_service: HashMap<Box<str>, Vec<NamePattern>, FxBuildHasher>,
+    /// Statements to test in full for every action (`NotAction`, `*`, malformed patterns).
+    always: Vec<usize>,
+}
+
+/// A wildcard action-name pattern (without its service prefix) and its statement.
+type NamePattern = (Vec<Token>, usize);
 
 /// A statement found by the index, and whether its action is already known to match.
 #[derive(Clone, Copy, Debug)]
@@ -82,13 +94,14 @@ pub(crate) struct Candidate {
     pub(crate) action_matched: bool,
 }
 
-impl PolicyGroup {
-    /// The statements that may match `action` (lower-cased). A statement may come more than
-    /// once (several of its patterns match); callers tolerate that.
+impl ActionIndex {
+    /// The statements that may match `action` (lower-cased `service:name`). A statement may
+    /// come more than once (several of its patterns match); callers tolerate that.
     pub(crate) fn candidates<'a>(
         &'a self,
         action: &'a str,
         service: &'a str,
+        name: &'a str,
     ) -> impl Iterator<Item = Candidate> + 'a {
         let exact = self
             .exact
@@ -104,7 +117,7 @@ impl PolicyGroup {
             .get(service)
             .into_iter()
             .flatten()
-            .filter(move |(matcher, _)| matcher.matches(action))
+            .filter(move |(pattern, _)| glob(pattern, name, false))
             .map(|&(_, statement)| Candidate {
                 statement,
                 action_matched: true,
@@ -114,6 +127,83 @@ impl PolicyGroup {
             action_matched: false,
         });
         exact.chain(wildcard).chain(always)
+    }
+
+    fn add(&mut self, statement_index: usize, statement: &CompiledStatement) {
+        if statement.not_action {
+            self.always.push(statement_index);
+            return;
+        }
+        let mut in_always = false;
+        for matcher in &statement.actions {
+            match matcher.kind() {
+                ActionKind::Exact(name) => {
+                    let list = self.exact.entry(name.clone()).or_default();
+                    if list.last() != Some(&statement_index) {
+                        list.push(statement_index);
+                    }
+                }
+                ActionKind::ServicePattern { service, name } => self
+                    .by_service
+                    .entry(service.clone())
+                    .or_default()
+                    .push((name.clone(), statement_index)),
+                ActionKind::Any | ActionKind::Other(_) => {
+                    if !in_always {
+                        self.always.push(statement_index);
+                        in_always = true;
+                    }
+                }
+            }
+        }
+    }
+}
+
+/// FxHash (the multiply-rotate hash of rustc): the index keys are short action names and
+/// service prefixes from trusted policy text, so a fast non-cryptographic hash is enough.
+#[derive(Clone, Copy, Debug, Default)]
+pub(crate) struct FxBuildHasher;
+
+impl BuildHasher for FxBuildHasher {
+    type Hasher = FxHasher;
+
+    fn build_hasher(&self) -> FxHasher {
+        FxHasher { hash: 0 }
+    }
+}
+
+#[derive(Clone, Copy, Debug)]
+pub(crate) struct FxHasher {
+    hash: u64,
+}
+
+impl FxHasher {
+    const SEED: u64 = 0x51_7c_c1_b7_27_22_0a_95;
+
+    fn add(&mut self, word: u64) {
+        self.hash = (self.hash.rotate_left(5) ^ word).wrapping_mul(Self::SEED);
+    }
+}
+
+impl Hasher for FxHasher {
+    fn write(&mut self, bytes: &[u8]) {
+        let mut chunks = bytes.chunks_exact(8);
+        for chunk in &mut chunks {
+            let mut word = [0u8; 8];
+            word.copy_from_slice(chunk);
+            self.add(u64::from_le_bytes(word));
+        }
+        for &byte in chunks.remainder() {
+            self.add(u64::from(byte));
+        }
+    }
+
+    fn write_u8(&mut self, value: u8) {
+        self.add(u64::from(value));
+    }
+
+    fn finish(&self) -> u64 {
+        self.hash
     }
 }
 
@@ -172,31 +262,9 @@ impl Compiler {
                 sid: statement.sid.as_ref().map(|sid| sid.value.clone()),
             };
             let statement_index = self.statements.len();
-            if compiled.not_action {
-                group.always.push(statement_index);
-            } else {
-                let mut in_always = false;
-                for matcher in &compiled.actions {
-                    match matcher.kind() {
-                        ActionKind::Exact(name) => {
-                            let list = group.exact.entry(name.clone()).or_default();
-                            if list.last() != Some(&statement_index) {
-                                list.push(statement_index);
-                            }
-                        }
-                        ActionKind::ServicePattern { service, .. } => group
-                            .by_service
-                            .entry(service.clone())
-                            .or_default()
-                            .push((matcher.clone(), statement_index)),
-                        ActionKind::Any | ActionKind::Other(_) => {
-                            if !in_always {
-                                group.always.push(statement_index);
-                                in_always = true;
-                            }
-                        }
-                    }
-                }
+            match compiled.effect {
+                Effect::Deny => group.deny.add(statement_index, &compiled),
+                Effect::Allow => group.allow.add(statement_index, &compiled),
             }
             self.statements.push(compiled);
         }

@@ -141,28 +141,38 @@ impl Evaluator<'_> {
 
     fn group(&self, group: &PolicyGroup, gate: Gate) -> GroupResult {
         let mut result = GroupResult::default();
-        let explaining = self.trace.is_some();
-        for candidate in group.candidates(self.ctx.action(), self.ctx.service()) {
+        let fast = self.trace.is_none();
+        let (action, service, name) = (
+            self.ctx.action(),
+            self.ctx.service(),
+            self.ctx.action_name(),
+        );
+        for candidate in group.deny.candidates(action, service, name) {
             let Some(statement) = self.set.statements.get(candidate.statement) else {
                 continue;
             };
-            if !explaining {
-                if result.denied {
-                    break;
+            if let Some(grant) = self.applies(statement, candidate) {
+                result.denied = true;
+                if let Some(trace) = self.trace {
+                    self.record(trace, gate, statement, grant);
                 }
-                if statement.effect == Effect::Allow && result.allowed == Some(GrantKind::Direct) {
-                    continue;
+                if fast {
+                    return result;
                 }
             }
-            let Some(grant) = self.applies(statement, candidate) else {
+        }
+        for candidate in group.allow.candidates(action, service, name) {
+            if fast && result.allowed == Some(GrantKind::Direct) {
+                break;
+            }
+            let Some(statement) = self.set.statements.get(candidate.statement) else {
                 continue;
             };
-            match statement.effect {
-                Effect::Deny => result.denied = true,
-                Effect::Allow => result.allowed = result.allowed.max(Some(grant)),
-            }
-            if let Some(trace) = self.trace {
-                self.record(trace, gate, statement, grant);
+            if let Some(grant) = self.applies(statement, candidate) {
+                result.allowed = result.allowed.max(Some(grant));
+                if let Some(trace) = self.trace {
+                    self.record(trace, gate, statement, grant);
+                }
             }
         }
         result
