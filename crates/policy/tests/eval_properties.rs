@@ -1,5 +1,9 @@
 //! Properties of the evaluation engine on random policies and requests: it never panics, the
 //! fast path and the explanation agree, and an explicit deny is reported with a gate.
+#![expect(
+    clippy::unwrap_used,
+    reason = "test generators: a failure is a bug in the test"
+)]
 
 use iamwatch_policy::context::{
     ContextValue, PrincipalIdentity, Request, RequestContext, RequestPrincipal, RequestResource,
