@@ -319,6 +319,8 @@ pub struct RequestContext {
     service_len: usize,
     /// The resource used for matching (`*` for actions that take no resource).
     resource: String,
+    /// Where the colon-separated parts of `resource` start, and how many there are.
+    resource_bounds: ([usize; 6], usize),
     principal_account: Option<String>,
     resource_account: Option<String>,
     service_linked_role: bool,
@@ -522,6 +524,7 @@ impl RequestContext {
             principal_type,
             action,
             service_len,
+            resource_bounds: crate::matcher::split_bounds(&resource),
             resource,
             principal_account,
             resource_account,
@@ -562,6 +565,12 @@ impl RequestContext {
     /// action that takes no resource (no resource types in the service reference).
     pub fn resource(&self) -> &str {
         &self.resource
+    }
+
+    /// The resource split into its ARN parts, for matching.
+    pub(crate) fn resource_split(&self) -> crate::matcher::SplitArn<'_> {
+        let (starts, count) = self.resource_bounds;
+        crate::matcher::SplitArn::from_bounds(&self.resource, starts, count)
     }
 
     pub fn principal_account(&self) -> Option<&str> {

@@ -155,6 +155,21 @@ pub(crate) fn literal_text(tokens: &[Token]) -> Option<String> {
 /// star absorbs one more character and matching restarts after it. Linear in practice, never
 /// exponential, and allocation-free.
 pub(crate) fn glob(tokens: &[Token], text: &str, fold_case: bool) -> bool {
+    // The shapes most patterns have, without the general loop.
+    match tokens {
+        [] => return text.is_empty(),
+        [Token::AnyRun] => return true,
+        [Token::Text(literal)] => {
+            return bytes_equal(text.as_bytes(), literal.as_bytes(), fold_case);
+        }
+        [Token::Text(literal), Token::AnyRun] => {
+            return text
+                .as_bytes()
+                .get(..literal.len())
+                .is_some_and(|head| bytes_equal(head, literal.as_bytes(), fold_case));
+        }
+        _ => {}
+    }
     let bytes = text.as_bytes();
     let mut token_index = 0;
     let mut position = 0;
@@ -215,10 +230,14 @@ fn next_char_len(text: &str, position: usize) -> Option<usize> {
 }
 
 fn bytes_equal(a: &[u8], b: &[u8], fold_case: bool) -> bool {
+    if a.len() != b.len() {
+        return false;
+    }
     if fold_case {
         a.eq_ignore_ascii_case(b)
     } else {
-        a == b
+        // Most mismatches differ in the first byte; skip the library call for them.
+        a.first() == b.first() && a == b
     }
 }
 
@@ -276,6 +295,20 @@ impl ActionMatcher {
 
     pub(crate) fn kind(&self) -> &ActionKind {
         &self.kind
+    }
+
+    /// Like [`ActionMatcher::matches`], with the action already split into its service prefix
+    /// and name (all lower-cased).
+    pub(crate) fn matches_parts(&self, action: &str, service: &str, name: &str) -> bool {
+        match &self.kind {
+            ActionKind::Any => true,
+            ActionKind::Exact(exact) => **exact == *action,
+            ActionKind::ServicePattern {
+                service: pattern_service,
+                name: pattern_name,
+            } => **pattern_service == *service && glob(pattern_name, name, false),
+            ActionKind::Other(tokens) => glob(tokens, action, false),
+        }
     }
 
     /// Whether the pattern matches `action`, which must already be lower-cased
@@ -357,6 +390,15 @@ impl ArnPattern {
     pub(crate) fn matches(&self, resource: &str, source: &dyn VariableSource) -> bool {
         match &self.kind {
             ArnPatternKind::Any => true,
+            _ => self.matches_split(SplitArn::new(resource), source),
+        }
+    }
+
+    /// [`ArnPattern::matches`] on a resource already split into its parts.
+    pub(crate) fn matches_split(&self, split: SplitArn<'_>, source: &dyn VariableSource) -> bool {
+        let resource = split.text();
+        match &self.kind {
+            ArnPatternKind::Any => true,
             ArnPatternKind::Other {
                 tokens,
                 has_variables,
@@ -373,20 +415,7 @@ impl ArnPattern {
             ArnPatternKind::Arn {
                 segments,
                 has_variables,
-            } => {
-                if *has_variables {
-                    let mut resolved = Vec::with_capacity(segments.len());
-                    for segment in segments {
-                        match resolve(segment, source) {
-                            Some(segment) => resolved.push(segment),
-                            None => return false,
-                        }
-                    }
-                    match_segments(&resolved, resource)
-                } else {
-                    match_segments(segments, resource)
-                }
-            }
+            } => match_segments(segments, split, has_variables.then_some(source)),
         }
     }
 }
@@ -456,29 +485,117 @@ fn split_segments(tokens: Vec<Token>) -> Option<Vec<Vec<Token>>> {
     Some(segments)
 }
 
+/// A resource text split on its first five colons (an ARN has six parts; anything else has
+/// fewer). Cheap to copy; the request context keeps the split of its resource.
+#[derive(Clone, Copy, Debug)]
+pub(crate) struct SplitArn<'a> {
+    text: &'a str,
+    /// Where each part starts; part `i` ends one byte before part `i + 1` starts.
+    starts: [usize; 6],
+    count: usize,
+}
+
+impl<'a> SplitArn<'a> {
+    pub(crate) fn new(text: &'a str) -> Self {
+        let (starts, count) = split_bounds(text);
+        Self {
+            text,
+            starts,
+            count,
+        }
+    }
+
+    /// A view over a text whose bounds were computed by [`split_bounds`].
+    pub(crate) fn from_bounds(text: &'a str, starts: [usize; 6], count: usize) -> Self {
+        Self {
+            text,
+            starts,
+            count,
+        }
+    }
+
+    pub(crate) fn text(&self) -> &'a str {
+        self.text
+    }
+
+    fn part(&self, index: usize) -> Option<&'a str> {
+        if index >= self.count {
+            return None;
+        }
+        let start = *self.starts.get(index)?;
+        let end = if index + 1 < self.count {
+            self.starts.get(index + 1)? - 1
+        } else {
+            self.text.len()
+        };
+        self.text.get(start..end)
+    }
+
+    fn rest(&self, index: usize) -> Option<&'a str> {
+        if index >= self.count {
+            return None;
+        }
+        self.text.get(*self.starts.get(index)?..)
+    }
+}
+
+/// The start of each colon-separated part (at most six) and how many there are.
+pub(crate) fn split_bounds(text: &str) -> ([usize; 6], usize) {
+    let mut starts = [0usize; 6];
+    let mut count = 1;
+    for (index, byte) in text.bytes().enumerate() {
+        if byte == b':' {
+            match starts.get_mut(count) {
+                Some(slot) => *slot = index + 1,
+                None => break,
+            }
+            count += 1;
+            if count == 6 {
+                break;
+            }
+        }
+    }
+    (starts, count)
+}
+
 /// Matches ARN pattern segments against a request ARN.
 ///
 /// With six pattern segments each is matched on its own (the sixth, the resource, may contain
 /// colons and slashes that `*` crosses). With fewer, the last pattern segment must end in `*`
 /// and then "can expand to match beyond the colon boundaries": it is matched against the rest of
 /// the ARN from its segment on.
-fn match_segments(segments: &[Vec<Token>], resource: &str) -> bool {
-    let mut parts = resource.splitn(6, ':');
+///
+/// With a `source`, segments holding variables are resolved first (only those allocate).
+fn match_segments(
+    segments: &[Vec<Token>],
+    resource: SplitArn<'_>,
+    source: Option<&dyn VariableSource>,
+) -> bool {
     let count = segments.len();
-    let mut offset = 0;
     for (index, segment) in segments.iter().enumerate() {
+        let resolved;
+        let segment: &[Token] = match source {
+            Some(source) if has_variables(segment) => match resolve(segment, source) {
+                Some(tokens) => {
+                    resolved = tokens;
+                    &resolved
+                }
+                None => return false,
+            },
+            _ => segment,
+        };
         let last = index + 1 == count;
         if last && count < 6 {
             if !matches!(segment.last(), Some(Token::AnyRun)) {
                 return false;
             }
-            let rest = resource.get(offset..).unwrap_or_default();
-            return glob(segment, rest, true);
+            return resource
+                .rest(index)
+                .is_some_and(|rest| glob(segment, rest, true));
         }
-        let Some(part) = parts.next() else {
+        let Some(part) = resource.part(index) else {
             return false;
         };
-        offset += part.len() + 1;
         let fold_case = index < 5;
         if !glob(segment, part, fold_case) {
             return false;

@@ -56,8 +56,11 @@ pub(crate) struct CompiledStatement {
 
 impl CompiledStatement {
     /// Whether the statement's action element matches the (lower-cased) action.
-    pub(crate) fn matches_action(&self, action: &str) -> bool {
-        let any = self.actions.iter().any(|matcher| matcher.matches(action));
+    pub(crate) fn matches_action(&self, action: &str, service: &str, name: &str) -> bool {
+        let any = self
+            .actions
+            .iter()
+            .any(|matcher| matcher.matches_parts(action, service, name));
         any != self.not_action
     }
 }

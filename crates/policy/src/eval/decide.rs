@@ -206,14 +206,17 @@ impl Evaluator<'_> {
     /// principal was named.
     fn applies(&self, statement: &CompiledStatement, candidate: Candidate) -> Option<GrantKind> {
         let ctx = self.ctx;
-        if !candidate.action_matched && !statement.matches_action(ctx.action()) {
+        if !candidate.action_matched
+            && !statement.matches_action(ctx.action(), ctx.service(), ctx.action_name())
+        {
             return None;
         }
         let env = self.env();
         if let Some((negated, patterns)) = &statement.resources {
+            let split = ctx.resource_split();
             let any = patterns
                 .iter()
-                .any(|pattern| pattern.matches(ctx.resource(), &env));
+                .any(|pattern| pattern.is_any() || pattern.matches_split(split, &env));
             if any == *negated {
                 return None;
             }
