@@ -376,3 +376,29 @@ fn empty_condition_and_operator_are_accepted() {
             .is_empty()
     );
 }
+
+/// Every version of every AWS managed policy is accepted, round-trips, and (for a sample, to keep
+/// debug builds quick) has correct spans.
+#[test]
+fn every_aws_managed_policy_version() {
+    let mut count = 0;
+    for managed in iamwatch_catalog::ManagedPolicies::get().iter() {
+        for version in managed.versions() {
+            let text = version.document();
+            let what = format!("{} {}", managed.name(), version.id());
+            let policy = parse_policy(text).unwrap_or_else(|error| panic!("{what}: {error}"));
+            let written = to_json(&policy);
+            let again = parse_policy(&written).unwrap_or_else(|error| panic!("{what}: {error}"));
+            assert_eq!(without_spans(&again), without_spans(&policy), "{what}");
+            if count % 50 == 0 {
+                check_all_spans(&decoded_text(text).unwrap(), &policy);
+                let ours: serde_json::Value = serde_json::from_str(&written).unwrap();
+                let theirs: serde_json::Value =
+                    serde_json::from_str(&decoded_text(text).unwrap()).unwrap();
+                assert_eq!(ours, theirs, "{what}");
+            }
+            count += 1;
+        }
+    }
+    assert!(count > 1000, "only {count} managed policy versions");
+}
