@@ -9,35 +9,35 @@
 //! ```
 //! use iamwatch_policy::context::{Request, RequestContext, RequestPrincipal, RequestResource};
 //! use iamwatch_policy::eval::{CompiledPolicySet, NamedPolicy, PolicySet};
-//! use iamwatch_policy::explain::Decision;
-//! # use iamwatch_policy::document::*;
-//! # fn allow_all() -> Policy {
-//! #     let s = |t: &str| Spanned::synthetic(t.to_owned());
-//! #     Policy {
-//! #         version: Some(Spanned::synthetic(Version::V2012_10_17)),
-//! #         id: None,
-//! #         statement: Statements { is_list: false, span: Span::default(), items: vec![Statement {
-//! #             sid: None,
-//! #             effect: Spanned::synthetic(Effect::Allow),
-//! #             principal: None,
-//! #             action: ActionElement { negated: false, values: OneOrMany::One(s("s3:Get*")), span: Span::default() },
-//! #             resource: Some(ResourceElement { negated: false, values: OneOrMany::One(s("*")), span: Span::default() }),
-//! #             condition: None,
-//! #             span: Span::default(),
-//! #         }]},
-//! #         span: Span::default(),
-//! #     }
-//! # }
+//! use iamwatch_policy::explain::{Decision, Gate};
+//! use iamwatch_policy::parse::parse_policy;
+//!
+//! let policy = parse_policy(
+//!     r#"{"Version": "2012-10-17",
+//!         "Statement": {"Effect": "Allow", "Action": "s3:Get*", "Resource": "*"}}"#,
+//! )?;
 //! let mut set = PolicySet::default();
-//! set.identity.push(NamedPolicy::new("s3-read", allow_all()));
+//! set.identity.push(NamedPolicy::new("s3-read", policy));
 //! let compiled = CompiledPolicySet::compile(&set);
 //!
-//! let principal = RequestPrincipal::parse("arn:aws:iam::111122223333:user/alice").unwrap();
-//! let request = Request::new(principal, "s3:GetObject", RequestResource::new("arn:aws:s3:::bucket/key"));
-//! let ctx = RequestContext::new(request).unwrap();
-//! assert_eq!(compiled.evaluate(&ctx), Decision::Allowed);
-//! let why = compiled.evaluate_explained(&ctx);
-//! assert_eq!(why.statements[0].policy, "s3-read");
+//! let alice = RequestPrincipal::parse("arn:aws:iam::111122223333:user/alice")?;
+//! let get = RequestContext::new(Request::new(
+//!     alice.clone(),
+//!     "s3:GetObject",
+//!     RequestResource::new("arn:aws:s3:::bucket/key"),
+//! ))?;
+//! assert_eq!(compiled.evaluate(&get), Decision::Allowed);
+//! assert_eq!(compiled.evaluate_explained(&get).statements[0].policy, "s3-read");
+//!
+//! let put = RequestContext::new(Request::new(
+//!     alice,
+//!     "s3:PutObject",
+//!     RequestResource::new("arn:aws:s3:::bucket/key"),
+//! ))?;
+//! let why = compiled.evaluate_explained(&put);
+//! assert_eq!(why.decision, Decision::ImplicitlyDenied);
+//! assert_eq!(why.blocking_gate, Some(Gate::Identity));
+//! # Ok::<(), Box<dyn std::error::Error>>(())
 //! ```
 
 mod compile;

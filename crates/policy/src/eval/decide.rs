@@ -640,3 +640,114 @@ pub(crate) fn explain(set: &CompiledPolicySet, ctx: &RequestContext) -> Explanat
         notes: trace.notes.into_inner(),
     }
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::context::{Request, RequestPrincipal, RequestResource};
+    use crate::eval::{NamedPolicy, OrgLevel, OrgPolicyTree, PolicySet};
+    use crate::parse::parse_policy;
+
+    fn policy(name: &str, text: &str) -> NamedPolicy {
+        NamedPolicy::new(name, parse_policy(text).unwrap())
+    }
+
+    fn ctx(action: &str) -> RequestContext {
+        let principal = RequestPrincipal::parse("arn:aws:iam::111122223333:user/alice").unwrap();
+        RequestContext::new(Request::new(
+            principal,
+            action,
+            RequestResource::new("arn:aws:s3:::bucket/key"),
+        ))
+        .unwrap()
+    }
+
+    fn set() -> CompiledPolicySet {
+        let mut set = PolicySet::default();
+        set.identity.push(policy(
+            "read",
+            r#"{"Version":"2012-10-17","Statement":[
+                {"Sid":"Read","Effect":"Allow","Action":"s3:Get*","Resource":"*"},
+                {"Sid":"Tagged","Effect":"Allow","Action":"s3:PutObject","Resource":"*",
+                 "Condition":{"StringEquals":{"aws:RequestTag/team":"blue"}}}]}"#,
+        ));
+        set.scps = Some(OrgPolicyTree {
+            levels: vec![OrgLevel {
+                target: "r-root".into(),
+                policies: vec![policy(
+                    "guard",
+                    r#"{"Version":"2012-10-17","Statement":[
+                        {"Effect":"Allow","Action":"*","Resource":"*"},
+                        {"Sid":"NoDelete","Effect":"Deny","Action":"s3:Delete*","Resource":"*"}]}"#,
+                )],
+            }],
+        });
+        CompiledPolicySet::compile(&set)
+    }
+
+    #[test]
+    fn explains_an_allow_with_the_statements_that_matched() {
+        let why = set().evaluate_explained(&ctx("s3:GetObject"));
+        assert_eq!(why.decision, Decision::Allowed);
+        assert_eq!(why.blocking_gate, None);
+        let identity: Vec<_> = why
+            .statements
+            .iter()
+            .filter(|statement| statement.gate == Gate::Identity)
+            .collect();
+        assert_eq!(identity.len(), 1);
+        assert_eq!(identity[0].sid.as_deref(), Some("Read"));
+        assert_eq!(identity[0].index, 0);
+        assert_eq!(why.gate(Gate::Scp).unwrap().outcome, GateOutcome::Allowed);
+        assert_eq!(
+            why.gate(Gate::Boundary).unwrap().outcome,
+            GateOutcome::Absent
+        );
+    }
+
+    #[test]
+    fn explains_an_explicit_deny_and_its_level() {
+        let why = set().evaluate_explained(&ctx("s3:DeleteObject"));
+        assert_eq!(why.decision, Decision::ExplicitlyDenied);
+        assert_eq!(why.blocking_gate, Some(Gate::Scp));
+        let deny = why
+            .statements
+            .iter()
+            .find(|statement| statement.effect == Effect::Deny)
+            .unwrap();
+        assert_eq!(deny.sid.as_deref(), Some("NoDelete"));
+        assert_eq!(deny.level.as_deref(), Some("r-root"));
+        assert_eq!(deny.policy, "guard");
+    }
+
+    #[test]
+    fn reports_the_keys_a_failed_condition_needed() {
+        let why = set().evaluate_explained(&ctx("s3:PutObject"));
+        assert_eq!(why.decision, Decision::ImplicitlyDenied);
+        assert_eq!(why.blocking_gate, Some(Gate::Identity));
+        assert_eq!(why.missing_context_keys, vec!["aws:RequestTag/team"]);
+        assert_eq!(
+            why.gate(Gate::Identity).unwrap().outcome,
+            GateOutcome::NoAllow
+        );
+    }
+
+    #[test]
+    fn the_fast_path_agrees() {
+        let set = set();
+        for action in [
+            "s3:GetObject",
+            "s3:DeleteObject",
+            "s3:PutObject",
+            "sqs:SendMessage",
+        ] {
+            let ctx = ctx(action);
+            let why = set.evaluate_explained(&ctx);
+            assert_eq!(
+                set.evaluate_with_gate(&ctx),
+                (why.decision, why.blocking_gate),
+                "{action}"
+            );
+        }
+    }
+}
