@@ -402,12 +402,7 @@ impl RequestContext {
             request.resource.arn.clone()
         };
 
-        let facets = facets(
-            &principal.identity,
-            principal_account.as_deref(),
-            role_arn.as_deref(),
-            &partition,
-        );
+        let facets = facets(&principal.identity, role_arn.as_deref());
 
         // Supplied keys first: they win over derived ones.
         let mut keys: BTreeMap<Box<str>, ContextValue> = request
@@ -681,12 +676,7 @@ fn role_arn(
     }
 }
 
-fn facets(
-    identity: &PrincipalIdentity,
-    account: Option<&str>,
-    role_arn: Option<&str>,
-    partition: &str,
-) -> Vec<Facet> {
+fn facets(identity: &PrincipalIdentity, role_arn: Option<&str>) -> Vec<Facet> {
     let mut facets = Vec::new();
     let mut push = |arn: &str, grant: GrantKind| {
         facets.push(Facet {
@@ -718,8 +708,6 @@ fn facets(
         | PrincipalIdentity::WebIdentity { .. }
         | PrincipalIdentity::Anonymous => {}
     }
-    let _ = partition;
-    let _ = account;
     facets
 }
 
