@@ -24,12 +24,18 @@ fuzz_target!(|data: &[u8]| {
         }
         Err(error) => {
             let message = error.message();
-            assert!(!message.contains('\n') && !message.ends_with('.'), "{message}");
+            assert!(
+                !message.contains('\n') && !message.ends_with('.'),
+                "{message}"
+            );
             assert!(error.line() >= 1 && error.column() >= 1);
             if let Ok(source) = decoded_text(text) {
                 let span = error.span();
                 assert!(span.start <= span.end, "{span:?}");
-                assert!(source.get(span.start as usize..span.end as usize).is_some(), "{span:?}");
+                assert!(
+                    source.get(span.start as usize..span.end as usize).is_some(),
+                    "{span:?}"
+                );
             }
         }
     }
