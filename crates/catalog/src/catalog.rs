@@ -1,5 +1,6 @@
 //! The service authorization reference: services, actions, resource types and condition keys.
 
+use std::cmp::Ordering;
 use std::ops::Range;
 use std::sync::{Arc, OnceLock};
 
@@ -154,16 +155,33 @@ impl Catalog {
         if pattern == "*" {
             return self.actions().collect();
         }
-        // The usual case, a literal prefix, only needs that service's actions.
-        if let Some((prefix, _)) = pattern.split_once(':')
+        // The usual case, a literal prefix, only needs that service's actions, and of those
+        // only the ones whose names start with the literal text before the first wildcard:
+        // names are sorted case-insensitively, so they form one run found by binary search.
+        if let Some((prefix, name)) = pattern.split_once(':')
             && !has_wildcard(prefix)
         {
-            return self.service(prefix).map_or_else(Vec::new, |s| {
-                s.actions
-                    .iter()
-                    .filter(|a| wildcard_matches(pattern, a.full_name()))
-                    .collect()
-            });
+            let Some(service) = self.service(prefix) else {
+                return Vec::new();
+            };
+            if !has_wildcard(name) {
+                return service.action(name).into_iter().collect();
+            }
+            let literal = name
+                .find(['*', '?'])
+                .and_then(|end| name.get(..end))
+                .unwrap_or_default();
+            let start = service
+                .actions
+                .partition_point(|a| cmp_ignore_case(a.name(), literal) == Ordering::Less);
+            return service
+                .actions
+                .get(start..)
+                .unwrap_or_default()
+                .iter()
+                .take_while(|a| starts_with_ignore_case(a.name(), literal))
+                .filter(|a| wildcard_matches(pattern, a.full_name()))
+                .collect();
         }
         self.actions()
             .filter(|a| wildcard_matches(pattern, a.full_name()))
@@ -439,6 +457,11 @@ fn check_ascii(name: &str) -> Result<(), CatalogError> {
             format!("non-ASCII name `{name}`"),
         ))
     }
+}
+
+fn starts_with_ignore_case(text: &str, prefix: &str) -> bool {
+    text.get(..prefix.len())
+        .is_some_and(|head| head.eq_ignore_ascii_case(prefix))
 }
 
 #[cfg(test)]

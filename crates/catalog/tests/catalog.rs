@@ -401,3 +401,46 @@ mod decoding {
         assert!(ManagedPolicies::decode(b"").is_err());
     }
 }
+
+#[test]
+fn expand_by_literal_prefix_agrees_with_a_full_scan() {
+    let catalog = Catalog::get();
+    for pattern in [
+        "ec2:Describe*",
+        "EC2:describe*attribute",
+        "s3:?etObject",
+        "s3:GetObject",
+        "s3:getobject",
+        "iam:*",
+        "iam:Nothing*",
+        "lambda:*Function*",
+        "s3:Get*Tagging",
+    ] {
+        let fast: Vec<&str> = catalog
+            .expand(pattern)
+            .iter()
+            .map(|a| a.full_name())
+            .collect();
+        let lower = pattern.to_ascii_lowercase();
+        let slow: Vec<&str> = catalog
+            .actions()
+            .filter(|a| glob_ignore_case(&lower, &a.full_name().to_ascii_lowercase()))
+            .map(|a| a.full_name())
+            .collect();
+        assert_eq!(fast, slow, "{pattern}");
+    }
+}
+
+/// An independent, recursive wildcard matcher for the comparison above.
+fn glob_ignore_case(pattern: &str, text: &str) -> bool {
+    match pattern.chars().next() {
+        None => text.is_empty(),
+        Some('*') => (0..=text.len())
+            .any(|i| text.is_char_boundary(i) && glob_ignore_case(&pattern[1..], &text[i..])),
+        Some('?') => text
+            .chars()
+            .next()
+            .is_some_and(|c| glob_ignore_case(&pattern[1..], &text[c.len_utf8()..])),
+        Some(p) => text.starts_with(p) && glob_ignore_case(&pattern[1..], &text[p.len_utf8()..]),
+    }
+}

@@ -1,5 +1,45 @@
-//! The `iamwatch` command line.
+//! `iamwatch`: monitor and query AWS IAM at scale.
+//!
+//! The binary is thin: it turns arguments into settings, calls the library crates, and renders
+//! what they return. Exit codes are documented in `--help`.
 
-fn main() {
-    println!("iamwatch: under construction");
+mod commands;
+mod sarif;
+
+use std::process::ExitCode;
+
+use clap::{Parser, Subcommand};
+
+/// Monitor and query AWS IAM at scale: lint policies, evaluate requests, audit organizations.
+#[derive(Debug, Parser)]
+#[command(
+    name = "iamwatch",
+    version,
+    about,
+    long_about = None,
+    after_help = "Exit codes: 0 success; 1 findings at or above --fail-on, or a denied request \
+                  where the command says so; 2 bad input or usage."
+)]
+struct Cli {
+    #[command(subcommand)]
+    command: Command,
+}
+
+#[derive(Debug, Subcommand)]
+enum Command {
+    Lint(commands::lint::LintArgs),
+}
+
+fn main() -> ExitCode {
+    let cli = Cli::parse();
+    let result = match cli.command {
+        Command::Lint(args) => commands::lint::run(&args),
+    };
+    match result {
+        Ok(code) => code,
+        Err(error) => {
+            eprintln!("error: {error:#}");
+            ExitCode::from(2)
+        }
+    }
 }

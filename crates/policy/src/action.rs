@@ -95,10 +95,25 @@ mod tests {
 
     #[test]
     fn refuses_malformed_patterns() {
-        assert!(matches!(ActionPattern::parse("GetObject"), Err(ActionError::NoPrefix(_))));
-        assert!(matches!(ActionPattern::parse("s*:GetObject"), Err(ActionError::BadService(_))));
-        assert!(matches!(ActionPattern::parse(":GetObject"), Err(ActionError::BadService(_))));
-        assert!(matches!(ActionPattern::parse("s3:"), Err(ActionError::BadName(_))));
-        assert!(matches!(ActionPattern::parse("s3:Get:Object"), Err(ActionError::BadName(_))));
+        assert!(matches!(
+            ActionPattern::parse("GetObject"),
+            Err(ActionError::NoPrefix(_))
+        ));
+        assert!(matches!(
+            ActionPattern::parse("s*:GetObject"),
+            Err(ActionError::BadService(_))
+        ));
+        assert!(matches!(
+            ActionPattern::parse(":GetObject"),
+            Err(ActionError::BadService(_))
+        ));
+        assert!(matches!(
+            ActionPattern::parse("s3:"),
+            Err(ActionError::BadName(_))
+        ));
+        assert!(matches!(
+            ActionPattern::parse("s3:Get:Object"),
+            Err(ActionError::BadName(_))
+        ));
     }
 }

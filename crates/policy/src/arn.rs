@@ -21,7 +21,9 @@ pub struct Arn {
 pub enum ArnError {
     #[error("`{0}` does not start with `arn:`")]
     NoPrefix(String),
-    #[error("`{0}` has {1} of the 6 colon-separated parts an ARN needs (arn:partition:service:region:account:resource)")]
+    #[error(
+        "`{0}` has {1} of the 6 colon-separated parts an ARN needs (arn:partition:service:region:account:resource)"
+    )]
     TooFewParts(String, usize),
     #[error("`{0}` has an empty partition or service")]
     EmptyPart(String),
@@ -96,7 +98,13 @@ mod tests {
     #[test]
     fn refuses_what_is_not_an_arn() {
         assert!(matches!(Arn::parse("*"), Err(ArnError::NoPrefix(_))));
-        assert!(matches!(Arn::parse("arn:aws:s3"), Err(ArnError::TooFewParts(_, 3))));
-        assert!(matches!(Arn::parse("arn::s3:::b"), Err(ArnError::EmptyPart(_))));
+        assert!(matches!(
+            Arn::parse("arn:aws:s3"),
+            Err(ArnError::TooFewParts(_, 3))
+        ));
+        assert!(matches!(
+            Arn::parse("arn::s3:::b"),
+            Err(ArnError::EmptyPart(_))
+        ));
     }
 }

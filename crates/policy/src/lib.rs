@@ -7,6 +7,7 @@ pub mod context;
 pub mod document;
 pub mod eval;
 pub mod explain;
+pub mod lint;
 pub mod matcher;
 pub mod operator;
 pub mod parse;

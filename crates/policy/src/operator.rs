@@ -273,7 +273,10 @@ impl ConditionOperator {
         let (base, if_exists) = match BaseOperator::parse(rest) {
             Some(base) => (base, false),
             None => {
-                let split = rest.len().checked_sub("IfExists".len()).ok_or_else(unknown)?;
+                let split = rest
+                    .len()
+                    .checked_sub("IfExists".len())
+                    .ok_or_else(unknown)?;
                 let (head, tail) = (rest.get(..split), rest.get(split..));
                 match (head, tail) {
                     (Some(head), Some(tail)) if tail.eq_ignore_ascii_case("IfExists") => {

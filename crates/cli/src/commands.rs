@@ -1,0 +1,3 @@
+//! One module per `iamwatch` subcommand.
+
+pub mod lint;
