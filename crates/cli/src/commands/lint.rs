@@ -235,7 +235,7 @@ fn render_text(reports: &[FileReport]) -> String {
     let files = reports.len();
     let _ = writeln!(
         out,
-        "{files} file{} linted ({}): {errors} error{}, {warnings} warning{}, {infos} info{}",
+        "{files} file{} linted{}: {errors} error{}, {warnings} warning{}, {infos} info{}",
         plural(files),
         types_summary(reports),
         plural(errors),
@@ -255,7 +255,11 @@ fn types_summary(reports: &[FileReport]) -> String {
         .collect();
     types.sort_unstable();
     types.dedup();
-    format!("as {}", types.join(", "))
+    if types.is_empty() {
+        String::new()
+    } else {
+        format!(" (as {})", types.join(", "))
+    }
 }
 
 fn plural(count: usize) -> &'static str {

@@ -1,0 +1,5 @@
+//! The CLI's one integration-test binary: each module (in `tests/cli/`) drives the built
+//! `iamwatch` binary. Register a new module with `#[path = "cli/NAME.rs"] mod NAME;`.
+
+#[path = "cli/lint.rs"]
+mod lint;
