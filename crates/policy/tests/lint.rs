@@ -496,6 +496,10 @@ fn every_code_is_documented() {
     let doc = include_str!("../../../docs/lint.md");
     for code in LintCode::ALL {
         let row = format!("| `{}` | {} |", code.as_str(), code.severity());
-        assert!(doc.contains(&row), "docs/lint.md lacks the row for {}", code.as_str());
+        assert!(
+            doc.contains(&row),
+            "docs/lint.md lacks the row for {}",
+            code.as_str()
+        );
     }
 }
