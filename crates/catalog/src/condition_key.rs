@@ -125,6 +125,17 @@ pub struct ConditionKey {
 
 impl ConditionKey {
     pub(crate) fn new(name: &str, key_type: ConditionKeyType) -> Self {
+        // Some services write the tag-key placeholder as plain `tag-key`
+        // (`secretsmanager:ResourceTag/tag-key` in the Service Authorization Reference); it
+        // stands for any tag key, as `${TagKey}` does elsewhere.
+        let normalized;
+        let name = match name.strip_suffix("/tag-key") {
+            Some(stem) => {
+                normalized = format!("{stem}/${{TagKey}}");
+                normalized.as_str()
+            }
+            None => name,
+        };
         ConditionKey {
             name: Arc::from(name),
             key_type,

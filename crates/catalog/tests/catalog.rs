@@ -444,3 +444,13 @@ fn glob_ignore_case(pattern: &str, text: &str) -> bool {
         Some(p) => text.starts_with(p) && glob_ignore_case(&pattern[1..], &text[p.len_utf8()..]),
     }
 }
+
+#[test]
+fn plain_tag_key_placeholders_match_any_tag() {
+    // The reference writes `secretsmanager:ResourceTag/tag-key` for "any tag key".
+    let catalog = Catalog::get();
+    assert_eq!(
+        catalog.condition_key_type("secretsmanager:ResourceTag/Project"),
+        Some(ConditionKeyType::String)
+    );
+}

@@ -165,6 +165,11 @@ fn operator_type_mismatch() {
         r#"{"Effect":"Allow","Action":"s3:GetObject","Resource":"*","Condition":{"StringLike":{"aws:PrincipalArn":"arn:aws:iam::111111111111:role/*"}}}"#,
     );
     assert!(!codes(PolicyType::Identity, &good).contains(&LintCode::OperatorTypeMismatch));
+    // ... and ARN operators on String keys that hold ARNs, as AWS's own policies do.
+    let arn_on_string = identity(
+        r#"{"Effect":"Allow","Action":"kms:Decrypt","Resource":"*","Condition":{"ArnLike":{"kms:EncryptionContext:aws:s3:arn":"arn:aws:s3:::example-bucket/*"}}}"#,
+    );
+    assert!(!codes(PolicyType::Identity, &arn_on_string).contains(&LintCode::OperatorTypeMismatch));
 }
 
 #[test]

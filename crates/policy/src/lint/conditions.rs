@@ -171,15 +171,17 @@ fn has_null_guard(statement: &Statement, key: &str) -> bool {
     })
 }
 
-/// Which operator families fit a key type. String operators also fit ARN keys, as the IAM User
-/// Guide's examples use them (`reference_policies_elements_condition_operators.html`, "ARN
-/// condition operators": the ARN operators are recommended, not required).
+/// Which operator families fit a key type. String and ARN operators are interchangeable between
+/// String and ARN keys: the IAM User Guide's examples use string operators on ARN keys
+/// (`reference_policies_elements_condition_operators.html`, "ARN condition operators": the ARN
+/// operators are recommended, not required), and AWS's own managed policies use `ArnLike` on
+/// String-typed keys that hold ARNs (`kms:EncryptionContext:aws:s3:arn`).
 fn fits(family: OperatorFamily, key_type: ConditionKeyType) -> bool {
     use ConditionKeyType as T;
     match family {
         OperatorFamily::Null => true,
         OperatorFamily::String => matches!(key_type, T::String | T::Arn),
-        OperatorFamily::Arn => matches!(key_type, T::Arn),
+        OperatorFamily::Arn => matches!(key_type, T::String | T::Arn),
         OperatorFamily::Numeric => matches!(key_type, T::Numeric),
         OperatorFamily::Date => matches!(key_type, T::Date),
         OperatorFamily::Bool => matches!(key_type, T::Bool),
