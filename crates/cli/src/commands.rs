@@ -1,3 +1,4 @@
 //! One module per `iamwatch` subcommand.
 
 pub mod lint;
+pub mod simulate;

@@ -28,12 +28,14 @@ struct Cli {
 #[derive(Debug, Subcommand)]
 enum Command {
     Lint(commands::lint::LintArgs),
+    Simulate(Box<commands::simulate::SimulateArgs>),
 }
 
 fn main() -> ExitCode {
     let cli = Cli::parse();
     let result = match cli.command {
         Command::Lint(args) => commands::lint::run(&args),
+        Command::Simulate(args) => commands::simulate::run(&args),
     };
     match result {
         Ok(code) => code,

@@ -3,3 +3,6 @@
 
 #[path = "cli/lint.rs"]
 mod lint;
+
+#[path = "cli/simulate.rs"]
+mod simulate;
