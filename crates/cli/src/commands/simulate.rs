@@ -11,9 +11,11 @@ mod render;
 mod request;
 mod settings;
 
+use std::io::Write as _;
 use std::path::PathBuf;
 use std::process::ExitCode;
 
+use anyhow::Context as _;
 use clap::{Args, ValueEnum};
 
 use self::settings::{Mode, Settings};
@@ -78,7 +80,13 @@ pub struct SimulateArgs {
     /// What kind of resource-based policy --resource-policy is. `auto` reads it as a role trust
     /// policy when the resource is an IAM role, as a key policy when it is a KMS key, and as a
     /// generic resource policy otherwise.
-    #[arg(long, value_enum, default_value_t = ResourcePolicyKindArg::Auto)]
+    #[arg(
+        long,
+        value_enum,
+        value_name = "KIND",
+        default_value_t = ResourcePolicyKindArg::Auto,
+        requires = "resource_policy"
+    )]
     resource_policy_kind: ResourcePolicyKindArg,
 
     /// The SCPs on the path from the organization root to the principal's account (see
@@ -153,7 +161,13 @@ pub struct SimulateArgs {
 
     /// How --compare uses the candidates: as one more identity-based policy next to
     /// --identity-policy, or as the inline session policy over the other flags' policies.
-    #[arg(long, value_enum, default_value_t = CompareAs::Identity, requires = "compare")]
+    #[arg(
+        long,
+        value_enum,
+        value_name = "HOW",
+        default_value_t = CompareAs::Identity,
+        requires = "compare"
+    )]
     compare_as: CompareAs,
 
     /// Output format.
@@ -227,24 +241,18 @@ pub fn run(args: &SimulateArgs) -> anyhow::Result<ExitCode> {
     let failed = match &settings.mode {
         Mode::Simulate => {
             let results = settings.simulate()?;
-            match settings.format {
-                Format::Text => print!("{}", render::text(&settings, &results)),
-                Format::Json => println!(
-                    "{}",
-                    serde_json::to_string_pretty(&render::json(&settings, &results))?
-                ),
-            }
+            emit(&match settings.format {
+                Format::Text => render::text(&settings, &results),
+                Format::Json => pretty(&render::json(&settings, &results))?,
+            })?;
             results.iter().any(|result| !result.allowed())
         }
         Mode::Compare(candidates) => {
             let changes = compare::run(&settings, candidates)?;
-            match settings.format {
-                Format::Text => print!("{}", compare::text(&settings, candidates, &changes)),
-                Format::Json => println!(
-                    "{}",
-                    serde_json::to_string_pretty(&compare::json(&settings, candidates, &changes))?
-                ),
-            }
+            emit(&match settings.format {
+                Format::Text => compare::text(&settings, candidates, &changes),
+                Format::Json => pretty(&compare::json(&settings, candidates, &changes))?,
+            })?;
             changes.iter().any(compare::Change::differs)
         }
     };
@@ -253,4 +261,19 @@ pub fn run(args: &SimulateArgs) -> anyhow::Result<ExitCode> {
     } else {
         ExitCode::SUCCESS
     })
+}
+
+fn pretty(value: &serde_json::Value) -> anyhow::Result<String> {
+    let mut text = serde_json::to_string_pretty(value)?;
+    text.push('\n');
+    Ok(text)
+}
+
+/// Writes the answer; a reader that went away (`| head`) is not an error.
+fn emit(text: &str) -> anyhow::Result<()> {
+    let mut out = std::io::stdout().lock();
+    match out.write_all(text.as_bytes()).and_then(|()| out.flush()) {
+        Err(error) if error.kind() == std::io::ErrorKind::BrokenPipe => Ok(()),
+        other => other.context("cannot write to standard output"),
+    }
 }

@@ -138,13 +138,16 @@ pub(super) fn text(settings: &Settings, candidates: &Candidates, changes: &[Chan
     let changed = counts.gained + counts.lost + counts.deny_kind;
     let _ = writeln!(
         out,
-        "{} request{} by `{}` compared with `{}` and `{}` as the {} policy: {}",
+        "{} request{} by `{}` compared with `{}` and `{}` as {}: {}",
         changes.len(),
         plural(changes.len()),
         settings.principal_text,
         candidates.old.name,
         candidates.new.name,
-        candidates.as_.as_str(),
+        match candidates.as_ {
+            CompareAs::Identity => "an identity policy",
+            CompareAs::Session => "the session policy",
+        },
         if changed == 0 {
             "no decision changes".to_owned()
         } else {
