@@ -364,26 +364,56 @@ fn embedded_document(
 mod tests {
     use super::*;
 
+    fn read_tree(text: &str) -> anyhow::Result<OrgPolicyTree> {
+        let dir = tempfile::tempdir().unwrap();
+        let path = dir.path().join("tree.json");
+        std::fs::write(&path, text).unwrap();
+        load_tree(&path, TreeKind::Scp, &mut Vec::new())
+    }
+
     #[test]
     fn embedded_documents_report_positions_in_the_tree_file() {
-        let dir = std::env::temp_dir().join(format!("iamwatch-tree-{}", std::process::id()));
-        std::fs::create_dir_all(&dir).unwrap();
-        let path = dir.join("tree.json");
-        std::fs::write(
-            &path,
+        let error = read_tree(
             "{\"levels\": [\n  {\"target\": \"r-1\", \"policies\": [\n    {\"name\": \"x\", \
              \"document\": {\"Statement\": {\"Effect\": \"allow\", \"Action\": \"*\", \
              \"Resource\": \"*\"}}}]}]}",
         )
-        .unwrap();
-        let error = load_tree(&path, TreeKind::Scp, &mut Vec::new()).unwrap_err();
+        .unwrap_err();
         let message = error.to_string();
         assert!(message.contains("tree.json:3:56:"), "{message}");
         assert!(
             message.contains("levels[0].policies[0].document.Statement.Effect"),
             "{message}"
         );
-        std::fs::remove_dir_all(&dir).unwrap();
+    }
+
+    #[test]
+    fn documents_may_be_strings_as_organizations_returns_them() {
+        let content =
+            r#"{\"Statement\": {\"Effect\": \"Deny\", \"Action\": \"s3:*\", \"Resource\": \"*\"}}"#;
+        let text = format!(
+            r#"{{"levels": [{{"target": "r-1", "policies": [{{"name": "FullAWSAccess"}}, {{"name": "NoS3", "document": "{content}"}}]}}]}}"#
+        );
+        let loaded = read_tree(&text).unwrap();
+        let names: Vec<&str> = loaded.levels[0]
+            .policies
+            .iter()
+            .map(|policy| policy.name.as_str())
+            .collect();
+        assert_eq!(names, ["FullAWSAccess", "NoS3"]);
+
+        let error = read_tree(r#"{"levels": [{"target": "r-1", "policies": [{"name": "x", "document": "{\"Statement\": 1}"}]}]}"#)
+            .unwrap_err()
+            .to_string();
+        assert!(
+            error.contains("tree.json (levels[0].policies[0].document, a string):1:15:"),
+            "{error}"
+        );
+        assert!(
+            read_tree(r#"{"levels": [{"target": "r-1", "policies": [{"name": "Mine"}]}]}"#)
+                .is_err()
+        );
+        assert!(read_tree(r#"{"levels": []}"#).is_err());
     }
 
     #[test]
