@@ -596,6 +596,36 @@ fn a_session_policy_scopes_the_session_down() {
 }
 
 #[test]
+fn a_vpc_endpoint_policy_is_one_more_gate() {
+    let sandbox = Sandbox::new();
+    sandbox.write(
+        "vpce.json",
+        r#"{"Version": "2012-10-17", "Statement": [{"Sid": "ReadOnly", "Effect": "Allow",
+            "Principal": "*", "Action": "s3:GetObject", "Resource": "*"}]}"#,
+    );
+    let run = sandbox.run(&[
+        "--principal",
+        ROLE,
+        "--identity-policy",
+        "app.json",
+        "--vpc-endpoint-policy",
+        "vpce.json",
+        "--action",
+        "s3:GetObject",
+        "--action",
+        "s3:PutObject",
+        "--resource",
+        "arn:aws:s3:::b/k",
+        "--format",
+        "json",
+    ]);
+    assert_eq!(run.code, Some(1), "{run:?}");
+    let json = run.json();
+    assert_eq!(json["results"][0]["decision"], "Allowed");
+    assert_eq!(json["results"][1]["blocking_gate"], "vpce");
+}
+
+#[test]
 fn a_cross_account_request_needs_the_resource_policy() {
     let sandbox = Sandbox::new();
     sandbox.write(
