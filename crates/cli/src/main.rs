@@ -4,6 +4,7 @@
 //! what they return. Exit codes are documented in `--help`.
 
 mod commands;
+mod output;
 mod sarif;
 
 use std::process::ExitCode;

@@ -10,6 +10,7 @@ use iamwatch_policy::lint::{Finding, LintCode, LintOptions, PolicyType, Severity
 use iamwatch_policy::parse::{ParseError, parse_policy};
 use serde_json::{Value, json};
 
+use crate::output::{emit, pretty_json};
 use crate::sarif;
 
 /// Check IAM policy documents for mistakes and risks.
@@ -108,11 +109,11 @@ pub fn run(args: &LintArgs) -> anyhow::Result<ExitCode> {
             .with_context(|| format!("cannot read `{}`", path.display()))?;
         reports.push(lint_file(path, &text, args.policy_type));
     }
-    match args.format {
-        Format::Text => print!("{}", render_text(&reports)),
-        Format::Json => println!("{}", serde_json::to_string_pretty(&render_json(&reports))?),
-        Format::Sarif => println!("{}", serde_json::to_string_pretty(&render_sarif(&reports))?),
-    }
+    emit(&match args.format {
+        Format::Text => render_text(&reports),
+        Format::Json => pretty_json(&render_json(&reports))?,
+        Format::Sarif => pretty_json(&render_sarif(&reports))?,
+    })?;
     let failed = args.fail_on.threshold().is_some_and(|threshold| {
         reports
             .iter()

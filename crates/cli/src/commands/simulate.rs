@@ -11,14 +11,13 @@ mod render;
 mod request;
 mod settings;
 
-use std::io::Write as _;
 use std::path::PathBuf;
 use std::process::ExitCode;
 
-use anyhow::Context as _;
 use clap::{Args, ValueEnum};
 
 use self::settings::{Mode, Settings};
+use crate::output::{emit, pretty_json};
 
 /// Evaluate requests against IAM policies, offline, and explain each decision.
 ///
@@ -243,7 +242,7 @@ pub fn run(args: &SimulateArgs) -> anyhow::Result<ExitCode> {
             let results = settings.simulate()?;
             emit(&match settings.format {
                 Format::Text => render::text(&settings, &results),
-                Format::Json => pretty(&render::json(&settings, &results))?,
+                Format::Json => pretty_json(&render::json(&settings, &results))?,
             })?;
             results.iter().any(|result| !result.allowed())
         }
@@ -251,7 +250,7 @@ pub fn run(args: &SimulateArgs) -> anyhow::Result<ExitCode> {
             let changes = compare::run(&settings, candidates)?;
             emit(&match settings.format {
                 Format::Text => compare::text(&settings, candidates, &changes),
-                Format::Json => pretty(&compare::json(&settings, candidates, &changes))?,
+                Format::Json => pretty_json(&compare::json(&settings, candidates, &changes))?,
             })?;
             changes.iter().any(compare::Change::differs)
         }
@@ -261,19 +260,4 @@ pub fn run(args: &SimulateArgs) -> anyhow::Result<ExitCode> {
     } else {
         ExitCode::SUCCESS
     })
-}
-
-fn pretty(value: &serde_json::Value) -> anyhow::Result<String> {
-    let mut text = serde_json::to_string_pretty(value)?;
-    text.push('\n');
-    Ok(text)
-}
-
-/// Writes the answer; a reader that went away (`| head`) is not an error.
-fn emit(text: &str) -> anyhow::Result<()> {
-    let mut out = std::io::stdout().lock();
-    match out.write_all(text.as_bytes()).and_then(|()| out.flush()) {
-        Err(error) if error.kind() == std::io::ErrorKind::BrokenPipe => Ok(()),
-        other => other.context("cannot write to standard output"),
-    }
 }
