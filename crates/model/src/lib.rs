@@ -5,6 +5,7 @@ pub mod credential_report;
 pub mod document;
 pub mod iam;
 pub mod ids;
+pub mod import;
 pub mod org;
 pub mod resource;
 pub mod snapshot;
