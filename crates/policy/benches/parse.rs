@@ -1,5 +1,7 @@
-//! Parser and serializer throughput over every version of every AWS managed policy (the
-//! documents `iamwatch-catalog` ships), with serde_json's untyped parse as a yardstick.
+//! Parser, compiler and serializer throughput over every version of every AWS managed policy
+//! (the documents `iamwatch-catalog` ships), with serde_json's untyped parse as a yardstick.
+//! `parse+compile` is what loading a policy into the engine costs: parse the text, then build
+//! the compiled, indexed form the evaluator answers from.
 //!
 //! `cargo bench -p iamwatch-policy --bench parse`
 
@@ -7,6 +9,7 @@ use std::hint::black_box;
 
 use criterion::{Criterion, Throughput, criterion_group, criterion_main};
 use iamwatch_catalog::ManagedPolicies;
+use iamwatch_policy::eval::{CompiledPolicySet, NamedPolicy, PolicySet};
 use iamwatch_policy::parse::parse_policy;
 use iamwatch_policy::serialize::to_json;
 
@@ -57,6 +60,22 @@ fn parse(c: &mut Criterion) {
             }
         })
     });
+    group.throughput(Throughput::Bytes(bytes as u64));
+    group.bench_function("parse+compile/bytes", |b| {
+        b.iter(|| {
+            for document in &documents {
+                black_box(parse_and_compile(black_box(document)));
+            }
+        })
+    });
+    group.throughput(Throughput::Elements(documents.len() as u64));
+    group.bench_function("parse+compile/documents", |b| {
+        b.iter(|| {
+            for document in &documents {
+                black_box(parse_and_compile(black_box(document)));
+            }
+        })
+    });
     let policies: Vec<_> = documents
         .iter()
         .filter_map(|document| parse_policy(document).ok())
@@ -70,6 +89,16 @@ fn parse(c: &mut Criterion) {
         })
     });
     group.finish();
+}
+
+/// One managed policy as the engine holds it: parsed, then compiled as an identity policy.
+fn parse_and_compile(document: &str) -> Option<CompiledPolicySet> {
+    let policy = parse_policy(document).ok()?;
+    let set = PolicySet {
+        identity: vec![NamedPolicy::new("bench", policy)],
+        ..PolicySet::default()
+    };
+    Some(CompiledPolicySet::compile(&set))
 }
 
 criterion_group!(benches, parse);
