@@ -6,6 +6,8 @@ pub mod document;
 pub mod iam;
 pub mod ids;
 pub mod import;
+pub mod inventory;
+pub mod join;
 pub mod org;
 pub mod resource;
 pub mod snapshot;
@@ -29,6 +31,8 @@ pub use iam::{
 pub use ids::{
     AccountId, Arn, OrgId, OrgNodeId, OrgPolicyId, OuId, RootId, Tag, Timestamp, UniqueId,
 };
+pub use inventory::{AccountInventory, Inventory, PrincipalRef};
+pub use join::{Join, JoinError, JoinIssue, PrincipalPolicies};
 pub use org::{
     AccountStatus, DelegatedAdministrator, OrgAccount, OrgPolicy, OrgPolicyType, OrgRoot,
     Organization, OrganizationalUnit, RootPolicyType,

@@ -10,6 +10,8 @@
 mod import_gaad;
 #[path = "suite/import_other.rs"]
 mod import_other;
+#[path = "suite/join.rs"]
+mod join;
 
 use std::path::{Path, PathBuf};
 

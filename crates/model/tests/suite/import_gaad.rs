@@ -82,7 +82,10 @@ fn cli_shape() {
         .role(&arn("arn:aws:iam::123456789012:role/web"))
         .unwrap();
     assert_eq!(web.instance_profiles.len(), 1);
-    assert_eq!(web.instance_profiles[0].roles, std::slice::from_ref(&web.arn));
+    assert_eq!(
+        web.instance_profiles[0].roles,
+        std::slice::from_ref(&web.arn)
+    );
     let never_used = account
         .role(&arn("arn:aws:iam::123456789012:role/github-actions"))
         .unwrap();
