@@ -7,6 +7,12 @@
 
 -- Bookkeeping --------------------------------------------------------------------------------
 
+-- One row per `import` run (or collection run): a run that fails is rolled back whole.
+CREATE TABLE import_runs (
+    run_id       INTEGER PRIMARY KEY,
+    started_at   TEXT NOT NULL
+);
+
 CREATE TABLE snapshots (
     snapshot_id   INTEGER PRIMARY KEY,
     account_id    TEXT NOT NULL,
@@ -512,7 +518,7 @@ JOIN snapshots AS s ON s.snapshot_id = r.snapshot_id
 LEFT JOIN documents AS d ON d.document_id = r.document_id;
 
 CREATE VIEW history_scps AS
-SELECT o.snapshot_id, s.account_id, s.org_id, o.policy_id, o.arn, o.name, o.description,
+SELECT o.snapshot_id, s.account_id AS management_account_id, s.org_id, o.policy_id, o.arn, o.name, o.description,
        o.policy_type, o.aws_managed, d.text AS document,
        (SELECT json_group_array(t.target_id) FROM snap_org_policy_targets AS t
          WHERE t.snapshot_id = o.snapshot_id AND t.policy_id = o.policy_id) AS targets
@@ -521,7 +527,8 @@ JOIN snapshots AS s ON s.snapshot_id = o.snapshot_id
 JOIN documents AS d ON d.document_id = o.document_id;
 
 CREATE VIEW history_scp_targets AS
-SELECT t.snapshot_id, s.account_id, o.policy_id, o.name AS policy_name, o.policy_type,
+SELECT t.snapshot_id, s.account_id AS management_account_id, s.org_id, o.policy_id,
+       o.name AS policy_name, o.policy_type,
        t.target_id,
        CASE WHEN t.target_id LIKE 'r-%' THEN 'ROOT'
             WHEN t.target_id LIKE 'ou-%' THEN 'ORGANIZATIONAL_UNIT'
@@ -536,7 +543,8 @@ SELECT g.snapshot_id, s.account_id AS management_account_id, g.org_id, g.arn, g.
 FROM snap_organizations AS g JOIN snapshots AS s ON s.snapshot_id = g.snapshot_id;
 
 CREATE VIEW history_org_units AS
-SELECT n.snapshot_id, s.account_id, s.org_id, n.node_id AS ou_id, n.kind, n.name, n.arn,
+SELECT n.snapshot_id, s.account_id AS management_account_id, s.org_id, n.node_id AS ou_id,
+       n.kind AS node_type, n.name, n.arn,
        n.parent_id, n.policy_types
 FROM snap_org_nodes AS n
 JOIN snapshots AS s ON s.snapshot_id = n.snapshot_id;
