@@ -56,6 +56,14 @@ use std::path::{Path, PathBuf};
 
 pub use err::{ImportError, InvalidValue};
 
+/// The call names the bundles use as keys, for the writers in `crate::export`.
+pub(crate) mod calls {
+    pub(crate) use super::account::{
+        GET_ACCOUNT_SUMMARY, GET_OIDC_PROVIDER, GET_PASSWORD_POLICY, GET_SAML_PROVIDER,
+    };
+    pub(crate) use super::resources::{GENERIC, KMS, S3, SQS};
+}
+
 use crate::ids::{AccountId, Timestamp};
 use crate::snapshot::{Payload, Snapshot, SnapshotSource};
 use node::Node;

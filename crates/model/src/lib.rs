@@ -3,6 +3,7 @@
 pub mod account;
 pub mod credential_report;
 pub mod document;
+pub mod export;
 pub mod iam;
 pub mod ids;
 pub mod import;

@@ -6,6 +6,8 @@
     reason = "tests and their helpers fail the test on bad fixtures"
 )]
 
+#[path = "suite/export.rs"]
+mod export;
 #[path = "suite/import_gaad.rs"]
 mod import_gaad;
 #[path = "suite/import_other.rs"]
