@@ -50,6 +50,12 @@ impl PolicyDocument {
         }
     }
 
+    /// A document built in code as a JSON object (the synthetic generator).
+    pub(crate) fn from_object(value: &serde_json::Value) -> Self {
+        debug_assert!(value.is_object());
+        Self(value.to_string())
+    }
+
     /// The compact JSON text.
     pub fn as_str(&self) -> &str {
         &self.0

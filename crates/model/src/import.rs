@@ -56,6 +56,8 @@ use std::path::{Path, PathBuf};
 
 pub use err::{ImportError, InvalidValue};
 
+pub(crate) use raw::add_referenced_aws_managed;
+
 /// The call names the bundles use as keys, for the writers in `crate::export`.
 pub(crate) mod calls {
     pub(crate) use super::account::{

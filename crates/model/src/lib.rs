@@ -12,6 +12,7 @@ pub mod join;
 pub mod org;
 pub mod resource;
 pub mod snapshot;
+pub mod synthetic;
 
 mod err;
 

@@ -14,6 +14,8 @@ mod import_gaad;
 mod import_other;
 #[path = "suite/join.rs"]
 mod join;
+#[path = "suite/synthetic.rs"]
+mod synthetic;
 
 use std::path::{Path, PathBuf};
 

@@ -26,7 +26,10 @@ fn gaad_round_trips_in_both_shapes() {
             assert_eq!(again.payload, original.payload, "{fixture} {shape:?}");
             if shape == GaadShape::Raw {
                 let text = String::from_utf8(bytes).unwrap();
-                assert!(text.contains("\"AssumeRolePolicyDocument\":\"%7B%22Version%22"), "{text}");
+                assert!(
+                    text.contains("\"AssumeRolePolicyDocument\":\"%7B%22Version%22"),
+                    "{text}"
+                );
             }
         }
     }
@@ -58,11 +61,21 @@ fn bundles_round_trip() {
         panic!()
     };
     let bundle = organizations_bundle(organization, taken_at).to_string();
-    assert_eq!(reimport("org.json", bundle.as_bytes())[0].payload, org.payload);
+    assert_eq!(
+        reimport("org.json", bundle.as_bytes())[0].payload,
+        org.payload
+    );
 
     let account = import("account.json").snapshots;
-    let [Payload::PasswordPolicy(p), Payload::AccountSummary(s), Payload::IdentityProviders(i)] =
-        [&account[0].payload, &account[1].payload, &account[2].payload]
+    let [
+        Payload::PasswordPolicy(p),
+        Payload::AccountSummary(s),
+        Payload::IdentityProviders(i),
+    ] = [
+        &account[0].payload,
+        &account[1].payload,
+        &account[2].payload,
+    ]
     else {
         panic!()
     };
@@ -77,5 +90,8 @@ fn bundles_round_trip() {
         panic!()
     };
     let bundle = resource_policies_bundle(r, taken_at).to_string();
-    assert_eq!(reimport("resources.json", bundle.as_bytes())[0].payload, resources.payload);
+    assert_eq!(
+        reimport("resources.json", bundle.as_bytes())[0].payload,
+        resources.payload
+    );
 }
