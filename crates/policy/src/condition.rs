@@ -207,9 +207,11 @@ impl CompiledCondition {
                     .collect(),
             ),
             OperatorFamily::IpAddress => Values::Ip(texts.map(value::parse_network).collect()),
-            OperatorFamily::Arn => {
-                Values::Arn(texts.map(|text| ArnPattern::new(text, variables)).collect())
-            }
+            OperatorFamily::Arn => Values::Arn(
+                texts
+                    .map(|text| ArnPattern::condition(text, variables))
+                    .collect(),
+            ),
             OperatorFamily::Null => Values::Null(
                 texts
                     .map(|text| {

@@ -358,6 +358,19 @@ impl ArnPattern {
     /// Compiles a resource pattern. `variables` is whether `${...}` is a policy variable
     /// (the policy's `Version` is 2012-10-17).
     pub fn new(pattern: &str, variables: bool) -> ArnPattern {
+        Self::compile(pattern, variables, false)
+    }
+
+    /// Compiles the value of an `Arn*` condition. Unlike `Resource`, every segment may hold
+    /// wildcards, the service segment included: "Each of the six colon-delimited components of
+    /// the ARN is checked separately and each can include multi-character match wildcards (*)
+    /// or single-character match wildcards (?)" (`reference_policies_elements_condition_operators.html`
+    /// §"Amazon Resource Name (ARN) condition operators").
+    pub fn condition(pattern: &str, variables: bool) -> ArnPattern {
+        Self::compile(pattern, variables, true)
+    }
+
+    fn compile(pattern: &str, variables: bool, service_wildcards: bool) -> ArnPattern {
         if pattern == "*" {
             return ArnPattern {
                 kind: ArnPatternKind::Any,
@@ -365,7 +378,7 @@ impl ArnPattern {
         }
         let tokens = compile_tokens(pattern, true, variables);
         let has_variables = has_variables(&tokens);
-        match split_segments(tokens.clone()) {
+        match split_segments(tokens.clone(), service_wildcards) {
             Some(segments) => ArnPattern {
                 kind: ArnPatternKind::Arn {
                     segments,
@@ -422,7 +435,7 @@ impl ArnPattern {
 
 /// Splits pattern tokens on the first five literal colons. Colons inside variable names are not
 /// separators (they sit inside `${...}`). `None` when the text does not start with `arn:`.
-fn split_segments(tokens: Vec<Token>) -> Option<Vec<Vec<Token>>> {
+fn split_segments(tokens: Vec<Token>, service_wildcards: bool) -> Option<Vec<Vec<Token>>> {
     match tokens.first() {
         Some(Token::Text(text)) if text.starts_with("arn:") => {}
         _ => return None,
@@ -463,9 +476,10 @@ fn split_segments(tokens: Vec<Token>) -> Option<Vec<Vec<Token>>> {
                 }
             }
         }
-        // "You can't use a wildcard in the service segment": a `*` or `?` written there is
-        // literal text, which matches no real service.
+        // "You can't use a wildcard in the service segment" (of a `Resource`): a `*` or `?`
+        // written there is literal text, which matches no real service.
         if index == 2
+            && !service_wildcards
             && segment
                 .iter()
                 .any(|t| matches!(t, Token::AnyRun | Token::AnyChar))

@@ -37,6 +37,9 @@
 //! the principal (or its account), and the identity side (identity ∩ boundary ∩ session) must
 //! allow; the same-account exceptions of step 5 do not apply.
 //!
+//! `sts:GetCallerIdentity` needs no permission and cannot be denied (STS API reference,
+//! `API_GetCallerIdentity.html`); every IAM principal may call it whatever the policies say.
+//!
 //! Principals: the root user has "full access" by default (identity side allowed) but remains
 //! subject to SCPs, RCPs and explicit denies; anonymous callers, service principals and web
 //! identity callers have no identity side, so only a resource policy can allow them.
@@ -325,6 +328,14 @@ pub(crate) fn decide(
     let mut results = Results::default();
     let mut first_deny: Option<Gate> = None;
     let fast = trace.is_none();
+    // STS `GetCallerIdentity` (STS API reference, `API_GetCallerIdentity.html`): "No
+    // permissions are required to perform this operation. If an administrator attaches a policy
+    // to your identity that explicitly denies access to the sts:GetCallerIdentity action, you
+    // can still perform this operation."
+    let needs_no_permission = ctx.action() == "sts:getcalleridentity" && ctx.is_iam_principal();
+    if needs_no_permission && fast {
+        return Outcome::allowed();
+    }
 
     // Step 1: every applicable policy is searched for a Deny. The fast path stops at the first.
     macro_rules! deny_check {
@@ -370,9 +381,16 @@ pub(crate) fn decide(
         deny_check!(Gate::Session, result.denied);
     }
 
-    let outcome = match first_deny {
-        Some(gate) => Outcome::explicit(gate),
-        None => allow_logic(set, ctx, &results, trace),
+    let outcome = if needs_no_permission {
+        if let Some(trace) = trace {
+            trace.note("sts:GetCallerIdentity needs no permission and cannot be denied");
+        }
+        Outcome::allowed()
+    } else {
+        match first_deny {
+            Some(gate) => Outcome::explicit(gate),
+            None => allow_logic(set, ctx, &results, trace),
+        }
     };
     if let Some(trace) = trace {
         report_gates(
