@@ -7,7 +7,7 @@ use std::process::{Command, Stdio};
 
 use serde_json::Value;
 
-const INSTALL: &str = "install it with `npm ci --prefix tests/oracle` (from the repository root; needs Node.js 20 or later)";
+const INSTALL: &str = "install it with `npm ci --prefix tests/oracle` from the repository root";
 
 /// The oracle's answer for one scenario.
 #[derive(Clone, Debug)]
@@ -31,7 +31,7 @@ pub fn check_installed() -> Result<PathBuf, String> {
         Ok(output) if output.status.success() => {}
         _ => {
             return Err(format!(
-                "the differential test needs `node` (Node.js 20 or later) on PATH and the oracle: {INSTALL}"
+                "the differential test needs `node` (Node.js 20 or later) on PATH, and the oracle: {INSTALL}"
             ));
         }
     }
