@@ -105,6 +105,17 @@ pub enum UnusedRoleParamsError {
     MaxDaysOutOfRange { value: i64 },
 }
 
+/// Demo data that did not build (a bug in the demo: its tests build every value).
+#[derive(Debug, thiserror::Error, miette::Diagnostic)]
+pub enum DemoError {
+    #[error("demo value: {0}")]
+    Value(#[from] iamwatch_model::ValueError),
+    #[error("demo parameters: {0}")]
+    Params(#[from] UnusedRoleParamsError),
+    #[error("demo date: {0}")]
+    Date(#[from] jiff::Error),
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;

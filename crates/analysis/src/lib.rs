@@ -17,7 +17,7 @@ pub mod suppression;
 
 pub use audit::{AuditReport, AuditSummary, audit};
 pub use config::AuditConfig;
-pub use err::{ConfigError, UnusedRoleParamsError};
+pub use err::{ConfigError, DemoError, UnusedRoleParamsError};
 pub use evaluation::{
     ComplianceType, ConfigEvaluation, PUT_EVALUATIONS_BATCH_SIZE, RoleEvaluation, TSV_HEADER,
     put_evaluations_batches,

@@ -10,7 +10,7 @@ pub(crate) mod hygiene;
 pub(crate) mod privilege;
 pub(crate) mod statement;
 pub(crate) mod trust;
-pub(crate) mod unused_role;
+pub mod unused_role;
 
 use std::fmt;
 

@@ -202,6 +202,19 @@ pub(super) fn read(text: &str, origin: &str) -> Result<AuditConfig, ConfigError>
     for (key, value) in root.get_ref().iter() {
         match key.get_ref().as_ref() {
             "known_accounts" => {
+                // Account IDs must be strings: as integers they lose leading zeros.
+                if let Some(item) = value
+                    .get_ref()
+                    .as_array()
+                    .and_then(|array| array.iter().find(|item| !item.get_ref().is_str()))
+                {
+                    return Err(reader.wrong_type(
+                        item,
+                        "known_accounts",
+                        "a string",
+                        "known_accounts = [\"444455556666\"]",
+                    ));
+                }
                 for (text, span) in reader.strings(value, "known_accounts")? {
                     let account = AccountId::parse(text).map_err(|_| {
                         reader.error(
@@ -215,18 +228,6 @@ pub(super) fn read(text: &str, origin: &str) -> Result<AuditConfig, ConfigError>
                         )
                     })?;
                     config.known_accounts.insert(account);
-                }
-                if let Some(item) = value
-                    .get_ref()
-                    .as_array()
-                    .and_then(|array| array.iter().find(|item| !item.get_ref().is_str()))
-                {
-                    return Err(reader.wrong_type(
-                        item,
-                        "known_accounts",
-                        "a string",
-                        "known_accounts = [\"444455556666\"]",
-                    ));
                 }
             }
             "rules" => read_rules(&reader, reader.table(value, "rules")?, &mut config)?,
