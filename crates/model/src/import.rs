@@ -51,7 +51,7 @@ mod raw;
 mod resources;
 
 use std::fmt;
-use std::io::{BufReader, Read};
+use std::io::Read;
 use std::path::{Path, PathBuf};
 
 pub use err::{ImportError, InvalidValue};
@@ -169,8 +169,10 @@ pub fn import_file(path: &Path, options: &ImportOptions) -> Result<ImportedFile,
     match detect_prefix(&prefix) {
         Detected::Gaad => {
             let file = std::fs::File::open(path).map_err(io)?;
-            let reader = BufReader::with_capacity(256 * 1024, file);
-            gaad_snapshot(path, reader, &options)
+            let locate = |offset| {
+                std::fs::File::open(path).map_or((0, 0), |file| gaad::locate(file, offset))
+            };
+            gaad_snapshot(path, file, &options, &locate)
         }
         Detected::Foreign(foreign) => Err(foreign.error(path)),
         Detected::Empty => Err(ImportError::Empty {
@@ -192,7 +194,9 @@ pub fn import_bytes(
 ) -> Result<ImportedFile, ImportError> {
     let prefix = bytes.get(..PREFIX_LEN).unwrap_or(bytes);
     match detect_prefix(prefix) {
-        Detected::Gaad => gaad_snapshot(name, bytes, options),
+        Detected::Gaad => {
+            gaad_snapshot(name, bytes, options, &|offset| gaad::locate(bytes, offset))
+        }
         Detected::Foreign(foreign) => Err(foreign.error(name)),
         Detected::Empty => Err(ImportError::Empty {
             path: name.to_owned(),
@@ -250,12 +254,13 @@ fn taken_at(options: &ImportOptions) -> Timestamp {
     options.taken_at.unwrap_or_else(Timestamp::now)
 }
 
-fn gaad_snapshot<R: std::io::BufRead>(
+fn gaad_snapshot<R: Read>(
     path: &Path,
     reader: R,
     options: &ImportOptions,
+    locate: &dyn Fn(u64) -> (usize, usize),
 ) -> Result<ImportedFile, ImportError> {
-    let authorization = gaad::read(path, reader, options.account.as_ref())?;
+    let authorization = gaad::read(path, reader, options.account.as_ref(), locate)?;
     Ok(ImportedFile {
         path: path.to_owned(),
         format: Format::Gaad,

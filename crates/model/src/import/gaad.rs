@@ -16,10 +16,10 @@
 //! converted to the model and dropped before the next is read, so peak memory is the model
 //! being built plus one element.
 
-use std::cell::RefCell;
+use std::cell::Cell;
 use std::collections::BTreeMap;
 use std::fmt;
-use std::io::{BufRead, Read};
+use std::io::Read;
 use std::path::Path;
 use std::rc::Rc;
 
@@ -34,27 +34,33 @@ use crate::import::raw::{
 };
 
 /// Reads a GAAD file. `account` is the `--account` override, used when the file names no
-/// account (an account without entities) and checked against the ARNs otherwise.
-pub(crate) fn read<R: BufRead>(
+/// account (an account without entities) and checked against the ARNs otherwise. `locate`
+/// turns a byte offset into a line and a 0-based column (it rereads the source: it is only
+/// called for an error).
+pub(crate) fn read<R: Read>(
     path: &Path,
     reader: R,
     account: Option<&AccountId>,
+    locate: &dyn Fn(u64) -> (usize, usize),
 ) -> Result<AccountAuthorization, ImportError> {
-    let tracker = Rc::new(RefCell::new(Tracker::default()));
-    let mut reader = Counting::new(reader, Rc::clone(&tracker));
+    let tracker = Rc::new(Tracker::default());
+    let mut source = Source::new(reader, Rc::clone(&tracker));
     let mut builder = Builder {
         tracker,
         ..Builder::default()
     };
     let mut values = 0usize;
     loop {
-        if !skip_whitespace(&mut reader).map_err(|source| io_error(path, source))? {
+        if !source
+            .skip_whitespace()
+            .map_err(|source| io_error(path, source))?
+        {
             break;
         }
-        let base = reader.position();
-        let mut deserializer = serde_json::Deserializer::from_reader(&mut reader);
+        let start = source.tracker.offset.get();
+        let mut deserializer = serde_json::Deserializer::from_reader(&mut source);
         if let Err(error) = PageSeed(&mut builder).deserialize(&mut deserializer) {
-            return Err(builder.error(path, &error, base));
+            return Err(builder.error(path, &error, start, locate));
         }
         values += 1;
     }
@@ -73,84 +79,157 @@ fn io_error(path: &Path, source: std::io::Error) -> ImportError {
     }
 }
 
-/// Where the reader is, shared between the reader and the visitors.
+/// The line (1-based) and column (0-based, in characters) of a byte offset in a source.
+pub(crate) fn locate<R: Read>(mut reader: R, offset: u64) -> (usize, usize) {
+    let mut line = 1;
+    let mut column = 0;
+    let mut remaining = offset;
+    let mut buffer = vec![0u8; 64 * 1024];
+    while remaining > 0 {
+        let Ok(n) = reader.read(&mut buffer) else {
+            break;
+        };
+        if n == 0 {
+            break;
+        }
+        let take = usize::try_from(remaining).map_or(n, |r| r.min(n));
+        for &byte in buffer.get(..take).unwrap_or_default() {
+            if byte == b'\n' {
+                line += 1;
+                column = 0;
+            } else if byte & 0xC0 != 0x80 {
+                column += 1;
+            }
+        }
+        remaining -= take as u64;
+    }
+    (line, column)
+}
+
+/// How far the reader is, shared between the reader and the visitors.
 #[derive(Debug, Default)]
 struct Tracker {
-    line: usize,
-    column: usize,
-    /// Set by a visitor before it reads a list element: the position of the element's first
-    /// byte is recorded in `mark`.
-    marking: bool,
-    mark: Option<(usize, usize)>,
+    /// Bytes handed to the deserializer so far.
+    offset: Cell<u64>,
+    /// Set by a visitor before it reads a list element: the offset of the element's first byte
+    /// is recorded in `mark`.
+    marking: Cell<bool>,
+    mark: Cell<Option<u64>>,
 }
 
-/// A reader that knows the line and column of the next byte, so that errors in the second and
-/// later page objects of a file still point at the right line, and errors about an element
-/// point at its start.
-struct Counting<R> {
+/// The buffered reader under the deserializer. serde_json reads a byte at a time, so this is
+/// kept to a bounds check and a copy; positions are byte offsets, turned into lines and
+/// columns only for an error.
+struct Source<R> {
     inner: R,
-    tracker: Rc<RefCell<Tracker>>,
+    buffer: Box<[u8]>,
+    position: usize,
+    filled: usize,
+    tracker: Rc<Tracker>,
 }
 
-impl<R> Counting<R> {
-    fn new(inner: R, tracker: Rc<RefCell<Tracker>>) -> Self {
-        tracker.borrow_mut().line = 1;
-        Self { inner, tracker }
+impl<R: Read> Source<R> {
+    fn new(inner: R, tracker: Rc<Tracker>) -> Self {
+        Self {
+            inner,
+            buffer: vec![0u8; 256 * 1024].into_boxed_slice(),
+            position: 0,
+            filled: 0,
+            tracker,
+        }
     }
 
-    fn position(&self) -> (usize, usize) {
-        let tracker = self.tracker.borrow();
-        (tracker.line, tracker.column)
-    }
-
-    fn count(&mut self, bytes: &[u8]) {
-        let mut tracker = self.tracker.borrow_mut();
-        for &byte in bytes {
-            if byte == b'\n' {
-                tracker.line += 1;
-                tracker.column = 0;
-            } else {
-                tracker.column += 1;
-                if tracker.marking && !matches!(byte, b' ' | b'\t' | b'\r' | b',') {
-                    tracker.marking = false;
-                    tracker.mark = Some((tracker.line, tracker.column));
+    /// Refills an exhausted buffer; `false` at the end of the input.
+    fn fill(&mut self) -> std::io::Result<bool> {
+        while self.position >= self.filled {
+            match self.inner.read(&mut self.buffer) {
+                Ok(0) => return Ok(false),
+                Ok(n) => {
+                    self.position = 0;
+                    self.filled = n;
                 }
+                Err(e) if e.kind() == std::io::ErrorKind::Interrupted => {}
+                Err(e) => return Err(e),
+            }
+        }
+        Ok(true)
+    }
+
+    fn advance(&mut self, n: usize) {
+        self.position += n;
+        self.tracker
+            .offset
+            .set(self.tracker.offset.get() + n as u64);
+    }
+
+    /// Skips whitespace (and a UTF-8 byte order mark at the start); `false` at the end.
+    fn skip_whitespace(&mut self) -> std::io::Result<bool> {
+        loop {
+            if !self.fill()? {
+                return Ok(false);
+            }
+            let available = self
+                .buffer
+                .get(self.position..self.filled)
+                .unwrap_or_default();
+            if self.tracker.offset.get() == 0 && available.starts_with(&[0xEF, 0xBB, 0xBF]) {
+                self.advance(3);
+                continue;
+            }
+            let skip = available
+                .iter()
+                .take_while(|b| matches!(b, b' ' | b'\t' | b'\n' | b'\r'))
+                .count();
+            let rest = available.len() - skip;
+            self.advance(skip);
+            if rest > 0 {
+                return Ok(true);
             }
         }
     }
 }
 
-impl<R: Read> Read for Counting<R> {
-    fn read(&mut self, buf: &mut [u8]) -> std::io::Result<usize> {
-        let n = self.inner.read(buf)?;
-        if let Some(read) = buf.get(..n) {
-            self.count(read);
+impl<R: Read> Read for Source<R> {
+    fn read(&mut self, out: &mut [u8]) -> std::io::Result<usize> {
+        // serde_json asks for one byte at a time: keep that path to a load and a store.
+        if let ([slot], Some(&byte)) = (&mut *out, self.buffer.get(self.position)) {
+            if self.position < self.filled {
+                *slot = byte;
+                if self.tracker.marking.get()
+                    && !matches!(byte, b' ' | b'\t' | b'\n' | b'\r' | b',')
+                {
+                    self.tracker.marking.set(false);
+                    self.tracker.mark.set(Some(self.tracker.offset.get()));
+                }
+                self.advance(1);
+                return Ok(1);
+            }
         }
-        Ok(n)
-    }
-}
-
-/// Skips whitespace (and a UTF-8 byte order mark); `false` at the end of the input.
-fn skip_whitespace<R: BufRead>(reader: &mut Counting<R>) -> std::io::Result<bool> {
-    loop {
-        let buffer = reader.inner.fill_buf()?;
-        if buffer.is_empty() {
-            return Ok(false);
+        if !self.fill()? {
+            return Ok(0);
         }
-        let skip = if buffer.starts_with(&[0xEF, 0xBB, 0xBF]) {
-            3
-        } else {
-            buffer
-                .iter()
-                .take_while(|b| matches!(b, b' ' | b'\t' | b'\n' | b'\r'))
-                .count()
+        let available = self
+            .buffer
+            .get(self.position..self.filled)
+            .unwrap_or_default();
+        let n = out.len().min(available.len());
+        let (Some(to), Some(from)) = (out.get_mut(..n), available.get(..n)) else {
+            return Ok(0);
         };
-        if skip == 0 {
-            return Ok(true);
+        to.copy_from_slice(from);
+        if self.tracker.marking.get() {
+            if let Some(i) = from
+                .iter()
+                .position(|b| !matches!(b, b' ' | b'\t' | b'\n' | b'\r' | b','))
+            {
+                self.tracker.marking.set(false);
+                self.tracker
+                    .mark
+                    .set(Some(self.tracker.offset.get() + i as u64));
+            }
         }
-        let skipped = buffer.get(..skip).map(<[u8]>::to_vec).unwrap_or_default();
-        reader.inner.consume(skip);
-        reader.count(&skipped);
+        self.advance(n);
+        Ok(n)
     }
 }
 
@@ -175,7 +254,7 @@ struct Builder {
     at: String,
     /// The file turned out to be something else.
     foreign: Option<LooksLike>,
-    tracker: Rc<RefCell<Tracker>>,
+    tracker: Rc<Tracker>,
     /// A list element is being read (its start is the tracker's mark).
     in_element: bool,
 }
@@ -204,10 +283,8 @@ impl Builder {
 
     /// Records the position of the next list element's first byte.
     fn mark_next_element(&mut self) {
-        let mut tracker = self.tracker.borrow_mut();
-        tracker.marking = true;
-        tracker.mark = None;
-        drop(tracker);
+        self.tracker.marking.set(true);
+        self.tracker.mark.set(None);
         self.in_element = true;
     }
 
@@ -267,21 +344,32 @@ impl Builder {
     }
 
     /// Turns a deserializer error into an import error with the file's line and column.
-    fn error(&self, path: &Path, error: &serde_json::Error, base: (usize, usize)) -> ImportError {
+    fn error(
+        &self,
+        path: &Path,
+        error: &serde_json::Error,
+        start: u64,
+        locate: &dyn Fn(u64) -> (usize, usize),
+    ) -> ImportError {
         if let Some(foreign) = &self.foreign {
             return foreign.error(path);
         }
         let element_start = if self.in_element {
-            self.tracker.borrow().mark
+            self.tracker.mark.get()
         } else {
             None
         };
         let (line, column) = match (error.classify(), element_start) {
-            (serde_json::error::Category::Data, Some(start)) => start,
+            (serde_json::error::Category::Data, Some(mark)) => {
+                let (line, column) = locate(mark);
+                (line, column + 1)
+            }
             _ => {
-                let line = base.0 + error.line().saturating_sub(1);
+                // serde_json counts from the start of this value.
+                let (base_line, base_column) = locate(start);
+                let line = base_line + error.line().saturating_sub(1);
                 let column = if error.line() <= 1 {
-                    base.1 + error.column()
+                    base_column + error.column()
                 } else {
                     error.column()
                 };

@@ -30,7 +30,10 @@ fn the_same_seed_gives_the_same_organization() {
     let a = small();
     let b = small();
     let hashes = |org: &SyntheticOrg| -> Vec<String> {
-        all_snapshots(org).iter().map(|s| s.content_hash.to_hex()).collect()
+        all_snapshots(org)
+            .iter()
+            .map(|s| s.content_hash.to_hex())
+            .collect()
     };
     assert_eq!(hashes(&a), hashes(&b));
     let c = SyntheticOrg::new(OrgSpec {
@@ -75,7 +78,13 @@ fn shape_and_sizes() {
         }
         // AWS managed policies come with their catalog documents.
         assert!(!account.iam.aws_managed_policies.is_empty());
-        assert!(account.iam.aws_managed_policies.iter().all(|p| p.document.is_some()));
+        assert!(
+            account
+                .iam
+                .aws_managed_policies
+                .iter()
+                .all(|p| p.document.is_some())
+        );
     }
     for policy in &organization.policies {
         policy.document.parse().unwrap();
@@ -108,7 +117,11 @@ fn written_files_import_to_the_generated_snapshots() {
     let raw = imported
         .iter()
         .filter(|f| f.format == Format::Gaad)
-        .filter(|f| std::fs::read_to_string(&f.path).unwrap().contains("%7B%22Version"))
+        .filter(|f| {
+            std::fs::read_to_string(&f.path)
+                .unwrap()
+                .contains("%7B%22Version")
+        })
         .count();
     assert_eq!(raw, 3, "every other GAAD is in the raw shape");
     let mut expected: Vec<String> = all_snapshots(&org)
@@ -155,7 +168,11 @@ fn the_join_sees_the_organizations_guardrails() {
         .find(|a| a.name.starts_with("prod-"))
         .unwrap();
     let account = inventory.account(&prod.id).unwrap().iam.as_ref().unwrap();
-    let deploy = account.roles.iter().find(|r| r.name.starts_with("deploy-")).unwrap();
+    let deploy = account
+        .roles
+        .iter()
+        .find(|r| r.name.starts_with("deploy-"))
+        .unwrap();
     let joined = inventory.policy_set(deploy.arn.as_str(), None).unwrap();
     assert_eq!(joined.issues, []);
     let tree = joined.set.scps.as_ref().unwrap();
@@ -165,12 +182,26 @@ fn the_join_sees_the_organizations_guardrails() {
         .iter()
         .flat_map(|l| l.policies.iter().map(|p| p.name.as_str()))
         .collect();
-    assert!(names.iter().any(|n| n.starts_with("eu-regions-only")), "{names:?}");
-    assert!(names.iter().any(|n| n.starts_with("no-iam-users-in-prod")), "{names:?}");
+    assert!(
+        names.iter().any(|n| n.starts_with("eu-regions-only")),
+        "{names:?}"
+    );
+    assert!(
+        names.iter().any(|n| n.starts_with("no-iam-users-in-prod")),
+        "{names:?}"
+    );
     // The deploy role trusts the tooling account's CI role: the chain's second link.
     let trust = deploy.trust_policy.as_ref().unwrap().as_str();
-    let tooling = &organization.accounts.iter().find(|a| a.name == "tooling").unwrap().id;
-    assert!(trust.contains(&format!("arn:aws:iam::{tooling}:role/ci-deployer")), "{trust}");
+    let tooling = &organization
+        .accounts
+        .iter()
+        .find(|a| a.name == "tooling")
+        .unwrap()
+        .id;
+    assert!(
+        trust.contains(&format!("arn:aws:iam::{tooling}:role/ci-deployer")),
+        "{trust}"
+    );
 
     let compiled = CompiledPolicySet::compile(&joined.set);
     let ask = |action: &str, region: &str| {
