@@ -423,6 +423,14 @@ mod tests {
         assert_eq!(a, c);
         assert_eq!(a, d);
         assert_eq!(a, e);
+        // boto3 responses dumped with `json.dumps(default=str)`.
+        assert_eq!(a, parse_timestamp("2015-02-06 18:39:46+00:00").unwrap());
+        assert_eq!(
+            parse_timestamp("2015-02-06 18:39:46.250000+00:00")
+                .unwrap()
+                .subsec_millisecond(),
+            250
+        );
         assert!(parse_timestamp("yesterday").is_err());
     }
 }

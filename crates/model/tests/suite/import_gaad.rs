@@ -316,3 +316,39 @@ fn other_files_that_start_like_gaad_are_named() {
         "{error}"
     );
 }
+
+#[test]
+fn every_truncation_is_an_error_never_a_partial_import() {
+    for name in ["gaad-cli.json", "gaad-raw.json", "gaad-pages.json"] {
+        let bytes = std::fs::read(fixture(name)).unwrap();
+        let end = bytes.len()
+            - bytes
+                .iter()
+                .rev()
+                .take_while(|b| b.is_ascii_whitespace())
+                .count();
+        for cut in (1..end).step_by(61) {
+            let result = import_bytes("cut.json".as_ref(), &bytes[..cut], &options());
+            // A cut right after a complete page object of a multi-page file is a valid file with
+            // fewer pages; it is refused by `IsTruncated: true` instead.
+            assert!(result.is_err(), "{name} cut at {cut} imported");
+        }
+    }
+}
+
+#[test]
+fn corrupted_bytes_never_panic() {
+    let bytes = std::fs::read(fixture("gaad-cli.json")).unwrap();
+    let mut state = 0x2545_f491_4f6c_dd1d_u64;
+    for _ in 0..300 {
+        let mut corrupt = bytes.clone();
+        for _ in 0..3 {
+            state ^= state << 13;
+            state ^= state >> 7;
+            state ^= state << 17;
+            let at = (state % corrupt.len() as u64) as usize;
+            corrupt[at] = (state >> 32) as u8;
+        }
+        let _ = import_bytes("corrupt.json".as_ref(), &corrupt, &options());
+    }
+}
