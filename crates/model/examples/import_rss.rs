@@ -1,4 +1,4 @@
-//! Imports one file and reports what it held and the process's peak resident memory (Linux
+//! Imports one file (or every file of a directory) and reports what it held and the process's peak resident memory (Linux
 //! `VmHWM`), to check that GAAD import runs in bounded memory.
 //!
 //! ```text
@@ -11,7 +11,7 @@ use std::process::ExitCode;
 use std::time::Instant;
 
 use iamwatch_model::Payload;
-use iamwatch_model::import::{ImportOptions, import_file};
+use iamwatch_model::import::{ImportOptions, files_in, import_file};
 
 fn peak_rss_kib() -> Option<u64> {
     let status = std::fs::read_to_string("/proc/self/status").ok()?;
@@ -25,19 +25,44 @@ fn main() -> ExitCode {
         return ExitCode::from(2);
     };
     let path = Path::new(&path);
-    let size = std::fs::metadata(path).map(|m| m.len()).unwrap_or(0);
-    let start = Instant::now();
-    let imported = match import_file(path, &ImportOptions::default()) {
-        Ok(imported) => imported,
+    let files = match files_in(path) {
+        Ok(files) => files,
         Err(error) => {
             eprintln!("{error}");
             return ExitCode::FAILURE;
         }
     };
+    let size: u64 = files
+        .iter()
+        .map(|f| std::fs::metadata(f).map(|m| m.len()).unwrap_or(0))
+        .sum();
+    let start = Instant::now();
+    let mut snapshots = Vec::new();
+    for file in &files {
+        match import_file(file, &ImportOptions::default()) {
+            Ok(imported) => snapshots.extend(imported.snapshots),
+            Err(error) => {
+                eprintln!("{error}");
+                return ExitCode::FAILURE;
+            }
+        }
+    }
     let elapsed = start.elapsed().as_secs_f64();
     // Before anything else allocates: the peak of the import itself.
     let peak = peak_rss_kib().unwrap_or(0);
-    for snapshot in &imported.snapshots {
+    let roles: usize = snapshots
+        .iter()
+        .map(|s| match &s.payload {
+            Payload::Iam(iam) => iam.roles.len(),
+            _ => 0,
+        })
+        .sum();
+    println!(
+        "{} files, {} snapshots, {roles} roles",
+        files.len(),
+        snapshots.len()
+    );
+    for snapshot in snapshots.iter().take(3) {
         if let Payload::Iam(iam) = &snapshot.payload {
             println!(
                 "{}: {} users, {} groups, {} roles, {} policies",
@@ -49,8 +74,7 @@ fn main() -> ExitCode {
             );
         }
     }
-    let model_bytes: usize = imported
-        .snapshots
+    let model_bytes: usize = snapshots
         .iter()
         .map(|s| serde_json::to_vec(&s.payload).map_or(0, |v| v.len()))
         .sum();
