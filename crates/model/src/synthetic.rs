@@ -37,8 +37,10 @@
 //! ```
 
 mod account;
+mod extras;
 mod org;
 mod rng;
+mod roles;
 
 use std::io::{self, Write};
 use std::path::{Path, PathBuf};
@@ -221,8 +223,8 @@ impl SyntheticOrg {
         writer.users(&frame.users)?;
         writer.groups(&frame.groups)?;
         writer.roles(
-            (0..account::role_count(&self.spec, plan))
-                .map(|r| account::role(&self.spec, plan, &frame, r)),
+            (0..roles::role_count(&self.spec, plan))
+                .map(|r| roles::role(&self.spec, plan, &frame, r)),
         )?;
         writer.policies(&frame.policies, &frame.aws_managed)?;
         writer.finish()

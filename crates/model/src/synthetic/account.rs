@@ -9,20 +9,16 @@ use crate::account::{
     AccountPasswordPolicy, AccountSummary, IdentityProviders, OidcProvider, PasswordPolicy,
     SamlProvider,
 };
-use crate::credential_report::{
-    AccessKeyColumns, CertificateColumns, CredentialReport, CredentialReportRow, ReportUser,
-    ReportValue,
-};
 use crate::document::PolicyDocument;
 use crate::iam::{
-    AccountAuthorization, AttachedPolicy, AwsManagedPolicyRef, Group, InlinePolicy,
-    InstanceProfile, ManagedPolicy, PermissionsBoundary, PolicyVersion, Role, RoleLastUsed, User,
+    AccountAuthorization, AttachedPolicy, AwsManagedPolicyRef, Group, InlinePolicy, ManagedPolicy,
+    PermissionsBoundary, PolicyVersion, Role, User,
 };
 use crate::ids::{AccountId, Arn, Tag, Timestamp, UniqueId};
-use crate::resource::{Resource, ResourcePolicies, ResourceType};
-use crate::synthetic::org::{AccountKind, AccountPlan, doc};
+use crate::synthetic::org::{AccountPlan, doc};
 use crate::synthetic::rng::Rng;
 use crate::synthetic::{OrgSpec, SyntheticAccount};
+use crate::synthetic::{extras, roles};
 
 /// AWS managed policies the generator attaches, by name (paths come from the catalog).
 const MANAGED: [&str; 16] = [
@@ -99,17 +95,17 @@ pub(crate) struct Frame {
     pub(crate) policies: Vec<ManagedPolicy>,
     /// Every pool policy (with documents when the spec asks for them).
     pub(crate) aws_managed: Vec<AwsManagedPolicyRef>,
-    account: AccountId,
-    management: AccountId,
-    tooling: AccountId,
-    others: Vec<AccountId>,
-    customer_arns: Vec<Arn>,
-    boundary: Arn,
-    attachments: Vec<(&'static str, Option<AttachedPolicy>)>,
+    pub(crate) account: AccountId,
+    pub(crate) management: AccountId,
+    pub(crate) tooling: AccountId,
+    pub(crate) others: Vec<AccountId>,
+    pub(crate) customer_arns: Vec<Arn>,
+    pub(crate) boundary: Arn,
+    pub(crate) attachments: Vec<(&'static str, Option<AttachedPolicy>)>,
 }
 
 impl Frame {
-    fn managed(&self, name: &str) -> Vec<AttachedPolicy> {
+    pub(crate) fn managed(&self, name: &str) -> Vec<AttachedPolicy> {
         self.attachments
             .iter()
             .find(|(n, _)| *n == name)
@@ -119,26 +115,26 @@ impl Frame {
     }
 }
 
-fn arn(text: String) -> Arn {
+pub(crate) fn arn(text: String) -> Arn {
     Arn::trusted(text)
 }
 
-fn id(rng: &mut Rng, prefix: &str) -> UniqueId {
+pub(crate) fn id(rng: &mut Rng, prefix: &str) -> UniqueId {
     UniqueId::trusted(rng.unique_id(prefix))
 }
 
 /// A time `days_min..days_max` days before the spec's time.
-fn days_ago(spec: &OrgSpec, rng: &mut Rng, days_min: u64, days_max: u64) -> Timestamp {
+pub(crate) fn days_ago(spec: &OrgSpec, rng: &mut Rng, days_min: u64, days_max: u64) -> Timestamp {
     let days = days_min + rng.below(days_max.saturating_sub(days_min).max(1));
     let seconds = i64::try_from(days * 86_400 + rng.below(86_400)).unwrap_or(0);
     Timestamp::from_second(spec.taken_at.as_second() - seconds).unwrap_or(spec.taken_at)
 }
 
-fn statement(effect: &str, actions: Value, resources: Value) -> Value {
+pub(crate) fn statement(effect: &str, actions: Value, resources: Value) -> Value {
     json!({"Effect": effect, "Action": actions, "Resource": resources})
 }
 
-fn policy(statements: Vec<Value>) -> PolicyDocument {
+pub(crate) fn policy(statements: Vec<Value>) -> PolicyDocument {
     doc(json!({"Version": "2012-10-17", "Statement": statements}))
 }
 
@@ -362,318 +358,6 @@ pub(crate) fn frame(
     }
 }
 
-/// Roles every account has before the numbered ones.
-fn fixed_roles(plan: &AccountPlan) -> Vec<&'static str> {
-    let mut roles = vec![
-        "AWSServiceRoleForSupport",
-        "AWSServiceRoleForTrustedAdvisor",
-    ];
-    if plan.kind != AccountKind::Management {
-        roles.push("OrganizationAccountAccessRole");
-    }
-    if plan.kind == AccountKind::Tooling {
-        roles.push("ci-deployer");
-    }
-    roles
-}
-
-pub(crate) fn role_count(spec: &OrgSpec, plan: &AccountPlan) -> usize {
-    fixed_roles(plan).len() + spec.roles_per_account
-}
-
-fn trust(principal: Value, action: &str, condition: Option<Value>) -> PolicyDocument {
-    let mut statement = json!({"Effect": "Allow", "Principal": principal, "Action": action});
-    if let (Some(condition), Some(object)) = (condition, statement.as_object_mut()) {
-        object.insert("Condition".into(), condition);
-    }
-    policy(vec![statement])
-}
-
-/// The role at `index` (`0..role_count`) of an account.
-pub(crate) fn role(spec: &OrgSpec, plan: &AccountPlan, frame: &Frame, index: usize) -> Role {
-    let mut rng = Rng::new(spec.seed, &[0x0E, plan.index as u64, index as u64]);
-    let account = &frame.account;
-    let region = spec.region.as_str();
-    let fixed = fixed_roles(plan);
-    let mut path = "/".to_owned();
-    let mut attached = Vec::new();
-    let mut inline = Vec::new();
-    let mut boundary = None;
-    let mut profiles = Vec::new();
-    let mut description = None;
-    let mut tags = vec![Tag::new("owner", "platform")];
-    let github =
-        format!("arn:aws:iam::{account}:oidc-provider/token.actions.githubusercontent.com");
-    let name: String;
-    let trust_policy: PolicyDocument;
-    if let Some(fixed_name) = fixed.get(index) {
-        name = (*fixed_name).to_owned();
-        match *fixed_name {
-            "AWSServiceRoleForSupport" => {
-                path = "/aws-service-role/support.amazonaws.com/".to_owned();
-                trust_policy = trust(
-                    json!({"Service": "support.amazonaws.com"}),
-                    "sts:AssumeRole",
-                    None,
-                );
-                attached = frame.managed("AWSSupportServiceRolePolicy");
-                tags.clear();
-            }
-            "AWSServiceRoleForTrustedAdvisor" => {
-                path = "/aws-service-role/trustedadvisor.amazonaws.com/".to_owned();
-                trust_policy = trust(
-                    json!({"Service": "trustedadvisor.amazonaws.com"}),
-                    "sts:AssumeRole",
-                    None,
-                );
-                attached = frame.managed("AWSTrustedAdvisorServiceRolePolicy");
-                tags.clear();
-            }
-            "OrganizationAccountAccessRole" => {
-                trust_policy = trust(
-                    json!({"AWS": format!("arn:aws:iam::{}:root", frame.management)}),
-                    "sts:AssumeRole",
-                    None,
-                );
-                attached = frame.managed("AdministratorAccess");
-                tags.clear();
-            }
-            _ => {
-                // The head of the deployment trust chain: GitHub Actions → ci-deployer → deploy-* in every account.
-                trust_policy = trust(
-                    json!({"Federated": github}),
-                    "sts:AssumeRoleWithWebIdentity",
-                    Some(
-                        json!({"StringEquals": {"token.actions.githubusercontent.com:aud": "sts.amazonaws.com"},
-                                "StringLike": {"token.actions.githubusercontent.com:sub": "repo:example-org/infrastructure:ref:refs/heads/main"}}),
-                    ),
-                );
-                inline.push(InlinePolicy {
-                    name: "assume-deployers".to_owned(),
-                    document: policy(vec![statement(
-                        "Allow",
-                        json!("sts:AssumeRole"),
-                        json!("arn:aws:iam::*:role/deploy/*"),
-                    )]),
-                });
-            }
-        }
-    } else {
-        let n = index - fixed.len();
-        let slot = n % 20;
-        let kind = match slot {
-            0 => "deploy",
-            1..=4 => "lambda",
-            5..=7 => "ec2",
-            8 | 9 => "ecs",
-            10 | 11 => "sso",
-            12 => "github",
-            13 => "vendor",
-            14 => "partner",
-            15..=17 => "app",
-            18 => "data",
-            _ => "breakglass",
-        };
-        name = format!("{kind}-{n:05}");
-        match kind {
-            "deploy" => {
-                path = "/deploy/".to_owned();
-                trust_policy = trust(
-                    json!({"AWS": format!("arn:aws:iam::{}:role/ci-deployer", frame.tooling)}),
-                    "sts:AssumeRole",
-                    Some(json!({"StringEquals": {"aws:PrincipalOrgID": plan.org_id.as_str()}})),
-                );
-                attached = frame.managed("PowerUserAccess");
-                boundary = Some(frame.boundary.clone());
-            }
-            "lambda" => {
-                path = "/service-role/".to_owned();
-                trust_policy = trust(
-                    json!({"Service": "lambda.amazonaws.com"}),
-                    "sts:AssumeRole",
-                    None,
-                );
-                attached = frame.managed(if slot == 4 {
-                    "AWSLambdaVPCAccessExecutionRole"
-                } else {
-                    "AWSLambdaBasicExecutionRole"
-                });
-                let table = format!("arn:aws:dynamodb:{region}:{account}:table/orders-{}", n % 7);
-                inline.push(InlinePolicy {
-                    name: "table-access".to_owned(),
-                    document: policy(vec![json!({"Effect": "Allow", "Action": ["dynamodb:GetItem", "dynamodb:PutItem", "dynamodb:Query"],
-                        "Resource": [table.clone(), format!("{table}/index/*")],
-                        "Condition": {"ForAllValues:StringEquals": {"dynamodb:Attributes": ["id", "status", "total"]}}})]),
-                });
-            }
-            "ec2" => {
-                trust_policy = trust(
-                    json!({"Service": "ec2.amazonaws.com"}),
-                    "sts:AssumeRole",
-                    None,
-                );
-                attached = frame.managed("AmazonSSMManagedInstanceCore");
-                attached.extend(frame.managed("CloudWatchAgentServerPolicy"));
-                let profile_arn = arn(format!("arn:aws:iam::{account}:instance-profile/{name}"));
-                profiles.push(InstanceProfile {
-                    path: "/".to_owned(),
-                    name: name.clone(),
-                    id: id(&mut rng, "AIPA"),
-                    arn: profile_arn,
-                    create_date: Some(days_ago(spec, &mut rng, 100, 1200)),
-                    roles: vec![arn(format!("arn:aws:iam::{account}:role/{name}"))],
-                    tags: Vec::new(),
-                });
-            }
-            "ecs" => {
-                trust_policy = trust(
-                    json!({"Service": "ecs-tasks.amazonaws.com"}),
-                    "sts:AssumeRole",
-                    Some(
-                        json!({"ArnLike": {"aws:SourceArn": format!("arn:aws:ecs:{region}:{account}:*")},
-                                "StringEquals": {"aws:SourceAccount": account.as_str()}}),
-                    ),
-                );
-                attached = frame.managed("AmazonECSTaskExecutionRolePolicy");
-                inline.push(InlinePolicy {
-                    name: "bucket-prefix".to_owned(),
-                    document: policy(vec![json!({"Effect": "Allow", "Action": "s3:ListBucket", "Resource": format!("arn:aws:s3:::{account}-data"),
-                        "Condition": {"StringLike": {"s3:prefix": [format!("tasks/{name}/*")]}}})]),
-                });
-            }
-            "sso" => {
-                path = "/aws-reserved/sso.amazonaws.com/".to_owned();
-                trust_policy = trust(
-                    json!({"Federated": format!("arn:aws:iam::{account}:saml-provider/ExampleIdP")}),
-                    "sts:AssumeRoleWithSAML",
-                    Some(
-                        json!({"StringEquals": {"SAML:aud": "https://signin.aws.amazon.com/saml"}}),
-                    ),
-                );
-                attached = frame.managed(match rng.below(4) {
-                    0 => "ReadOnlyAccess",
-                    1 => "ViewOnlyAccess",
-                    2 => "SecurityAudit",
-                    _ => "PowerUserAccess",
-                });
-            }
-            "github" => {
-                // One in ten trusts every repository of the provider: no `sub` condition.
-                let condition = if rng.chance(10) {
-                    json!({"StringEquals": {"token.actions.githubusercontent.com:aud": "sts.amazonaws.com"}})
-                } else {
-                    json!({"StringEquals": {"token.actions.githubusercontent.com:aud": "sts.amazonaws.com"},
-                           "StringLike": {"token.actions.githubusercontent.com:sub": format!("repo:example-org/service-{}:*", n % 13)}})
-                };
-                trust_policy = trust(
-                    json!({"Federated": github}),
-                    "sts:AssumeRoleWithWebIdentity",
-                    Some(condition),
-                );
-                attached = frame.managed("AmazonS3ReadOnlyAccess");
-            }
-            "vendor" => {
-                trust_policy = trust(
-                    json!({"AWS": "arn:aws:iam::210987654321:root"}),
-                    "sts:AssumeRole",
-                    Some(
-                        json!({"StringEquals": {"sts:ExternalId": format!("vendor-{}", rng.text(b"0123456789abcdef", 12))}}),
-                    ),
-                );
-                attached = frame.managed("SecurityAudit");
-                description = Some("third-party monitoring".to_owned());
-            }
-            "partner" => {
-                // Trusts a whole account of the organization, without conditions.
-                let other = frame.others.first().unwrap_or(&frame.management);
-                trust_policy = trust(
-                    json!({"AWS": format!("arn:aws:iam::{other}:root")}),
-                    "sts:AssumeRole",
-                    None,
-                );
-                attached = frame.managed("AmazonDynamoDBReadOnlyAccess");
-            }
-            "app" => {
-                trust_policy = trust(
-                    json!({"Service": "lambda.amazonaws.com"}),
-                    "sts:AssumeRole",
-                    None,
-                );
-                if let Some(policy_arn) = rng.pick(&frame.customer_arns) {
-                    attached.push(AttachedPolicy {
-                        name: policy_arn.resource_name().to_owned(),
-                        arn: policy_arn.clone(),
-                    });
-                }
-                if rng.chance(30) {
-                    boundary = Some(frame.boundary.clone());
-                }
-                let team = match n % 3 {
-                    0 => "orders",
-                    1 => "payments",
-                    _ => "search",
-                };
-                tags.push(Tag::new("team", team));
-            }
-            "data" => {
-                trust_policy = trust(
-                    json!({"Service": "glue.amazonaws.com"}),
-                    "sts:AssumeRole",
-                    None,
-                );
-                attached = frame.managed("AmazonS3ReadOnlyAccess");
-                inline.push(InlinePolicy {
-                    name: "queue".to_owned(),
-                    document: policy(vec![json!({"Effect": "Allow", "Action": ["sqs:SendMessage", "sqs:ReceiveMessage"],
-                        "Resource": format!("arn:aws:sqs:{region}:{account}:jobs"),
-                        "Condition": {"Bool": {"aws:SecureTransport": "true"}}})]),
-                });
-            }
-            _ => {
-                trust_policy = trust(
-                    json!({"AWS": format!("arn:aws:iam::{}:root", frame.management)}),
-                    "sts:AssumeRole",
-                    Some(
-                        json!({"Bool": {"aws:MultiFactorAuthPresent": "true"}, "NumericLessThan": {"aws:MultiFactorAuthAge": "3600"}}),
-                    ),
-                );
-                attached = frame.managed("AdministratorAccess");
-                description = Some("break-glass administrator".to_owned());
-            }
-        }
-    }
-    let last_used = match rng.below(10) {
-        0..=2 => RoleLastUsed {
-            last_used_date: None,
-            region: None,
-        },
-        3..=6 => RoleLastUsed {
-            last_used_date: Some(days_ago(spec, &mut rng, 0, 30)),
-            region: Some(region.to_owned()),
-        },
-        _ => RoleLastUsed {
-            last_used_date: Some(days_ago(spec, &mut rng, 90, 400)),
-            region: Some("us-east-1".to_owned()),
-        },
-    };
-    Role {
-        arn: arn(format!("arn:aws:iam::{account}:role{path}{name}")),
-        id: id(&mut rng, "AROA"),
-        create_date: Some(days_ago(spec, &mut rng, 400, 2000)),
-        description,
-        max_session_duration: Some(if rng.chance(20) { 43_200 } else { 3_600 }),
-        trust_policy: Some(trust_policy),
-        tags,
-        inline_policies: inline,
-        attached_policies: attached,
-        permissions_boundary: boundary.map(|arn| PermissionsBoundary { arn }),
-        last_used: Some(last_used),
-        instance_profiles: profiles,
-        path,
-        name,
-    }
-}
-
 pub(crate) fn generate(
     spec: &OrgSpec,
     plans: &[AccountPlan],
@@ -681,8 +365,8 @@ pub(crate) fn generate(
     pool: &ManagedPool,
 ) -> SyntheticAccount {
     let frame = frame(spec, plans, plan, pool);
-    let roles: Vec<Role> = (0..role_count(spec, plan))
-        .map(|r| role(spec, plan, &frame, r))
+    let roles: Vec<Role> = (0..roles::role_count(spec, plan))
+        .map(|r| roles::role(spec, plan, &frame, r))
         .collect();
     let mut iam = AccountAuthorization {
         account_id: plan.id.clone(),
@@ -702,7 +386,7 @@ pub(crate) fn generate(
     iam.normalize();
     let mut rng = Rng::new(spec.seed, &[0xAC, plan.index as u64]);
     let account = plan.id.clone();
-    let credential_report = credential_report(spec, &iam, &mut rng);
+    let credential_report = extras::credential_report(spec, &iam, &mut rng);
     let root_mfa = credential_report
         .root()
         .and_then(|r| r.mfa_active.value().copied())
@@ -769,7 +453,7 @@ pub(crate) fn generate(
             tags: Vec::new(),
         }],
     };
-    let resources = resources(spec, plan, &frame, &mut rng);
+    let resources = extras::resources(spec, plan, &frame, &mut rng);
     SyntheticAccount {
         iam,
         credential_report,
@@ -778,193 +462,4 @@ pub(crate) fn generate(
         identity_providers,
         resources,
     }
-}
-
-fn credential_report(
-    spec: &OrgSpec,
-    iam: &AccountAuthorization,
-    rng: &mut Rng,
-) -> CredentialReport {
-    let date =
-        |rng: &mut Rng, min: u64, max: u64| ReportValue::Value(days_ago(spec, rng, min, max));
-    let no_key = || AccessKeyColumns {
-        active: ReportValue::Value(false),
-        last_rotated: ReportValue::NotApplicable,
-        last_used_date: ReportValue::NotApplicable,
-        last_used_region: ReportValue::NotApplicable,
-        last_used_service: ReportValue::NotApplicable,
-    };
-    let key = |rng: &mut Rng| {
-        let used = rng.chance(80);
-        AccessKeyColumns {
-            active: ReportValue::Value(true),
-            last_rotated: date(rng, 1, 800),
-            last_used_date: if used {
-                date(rng, 0, 120)
-            } else {
-                ReportValue::NoInformation
-            },
-            last_used_region: if used {
-                ReportValue::Value(spec.region.clone())
-            } else {
-                ReportValue::NotApplicable
-            },
-            last_used_service: if used {
-                ReportValue::Value("s3".to_owned())
-            } else {
-                ReportValue::NotApplicable
-            },
-        }
-    };
-    let no_cert = || CertificateColumns {
-        active: ReportValue::Value(false),
-        last_rotated: ReportValue::NotApplicable,
-    };
-    let account = &iam.account_id;
-    let mut rows = vec![CredentialReportRow {
-        user: ReportUser::Root,
-        arn: arn(format!("arn:aws:iam::{account}:root")),
-        user_creation_time: date(rng, 1000, 3000),
-        password_enabled: ReportValue::NotSupported,
-        password_last_used: if rng.chance(70) {
-            date(rng, 10, 900)
-        } else {
-            ReportValue::NoInformation
-        },
-        password_last_changed: ReportValue::NotSupported,
-        password_next_rotation: ReportValue::NotSupported,
-        mfa_active: ReportValue::Value(rng.chance(90)),
-        access_key_1: no_key(),
-        access_key_2: no_key(),
-        cert_1: no_cert(),
-        cert_2: no_cert(),
-    }];
-    for user in &iam.users {
-        let password = rng.chance(70);
-        rows.push(CredentialReportRow {
-            user: ReportUser::User(user.name.clone()),
-            arn: user.arn.clone(),
-            user_creation_time: user
-                .create_date
-                .map_or(ReportValue::NotApplicable, ReportValue::Value),
-            password_enabled: ReportValue::Value(password),
-            password_last_used: if !password {
-                ReportValue::NotApplicable
-            } else if rng.chance(80) {
-                date(rng, 0, 200)
-            } else {
-                ReportValue::NoInformation
-            },
-            password_last_changed: if password {
-                date(rng, 10, 600)
-            } else {
-                ReportValue::NotApplicable
-            },
-            password_next_rotation: if password && rng.chance(50) {
-                date(rng, 0, 90)
-            } else {
-                ReportValue::NotApplicable
-            },
-            mfa_active: ReportValue::Value(password && rng.chance(60)),
-            access_key_1: if rng.chance(60) { key(rng) } else { no_key() },
-            access_key_2: if rng.chance(10) { key(rng) } else { no_key() },
-            cert_1: no_cert(),
-            cert_2: no_cert(),
-        });
-    }
-    let mut report = CredentialReport {
-        account_id: account.clone(),
-        generated_time: None,
-        rows,
-    };
-    report.normalize();
-    report
-}
-
-fn resources(spec: &OrgSpec, plan: &AccountPlan, frame: &Frame, rng: &mut Rng) -> ResourcePolicies {
-    let account = &frame.account;
-    let region = spec.region.as_str();
-    let org = plan.org_id.as_str();
-    let bucket = |name: String, document: Option<PolicyDocument>| Resource {
-        arn: arn(format!("arn:aws:s3:::{name}")),
-        resource_type: ResourceType::S3Bucket,
-        account_id: account.clone(),
-        region: Some(region.to_owned()),
-        name,
-        policy: document,
-        tags: Vec::new(),
-    };
-    let data = format!("{account}-data");
-    let logs = format!("{account}-logs");
-    let mut resources = vec![
-        bucket(
-            data.clone(),
-            Some(policy(vec![
-                json!({"Sid": "OrgRead", "Effect": "Allow", "Principal": "*", "Action": ["s3:GetObject", "s3:ListBucket"],
-                       "Resource": [format!("arn:aws:s3:::{data}"), format!("arn:aws:s3:::{data}/*")],
-                       "Condition": {"StringEquals": {"aws:PrincipalOrgID": org}}}),
-                json!({"Sid": "ToolingWrite", "Effect": "Allow", "Principal": {"AWS": format!("arn:aws:iam::{}:role/ci-deployer", frame.tooling)},
-                       "Action": "s3:PutObject", "Resource": format!("arn:aws:s3:::{data}/artifacts/*")}),
-            ])),
-        ),
-        bucket(
-            logs.clone(),
-            Some(policy(vec![
-                json!({"Sid": "Logging", "Effect": "Allow", "Principal": {"Service": "logging.s3.amazonaws.com"},
-                "Action": "s3:PutObject", "Resource": format!("arn:aws:s3:::{logs}/*"),
-                "Condition": {"StringEquals": {"aws:SourceAccount": account.as_str()}}}),
-            ])),
-        ),
-        bucket(format!("{account}-scratch"), None),
-    ];
-    if plan.kind == AccountKind::Sandbox {
-        let public = format!("{account}-public");
-        resources.push(bucket(
-            public.clone(),
-            Some(policy(vec![json!({"Sid": "PublicRead", "Effect": "Allow", "Principal": "*", "Action": "s3:GetObject",
-                "Resource": format!("arn:aws:s3:::{public}/*")})])),
-        ));
-    }
-    let key_id = format!(
-        "{}-{}-{}-{}-{}",
-        rng.text(b"0123456789abcdef", 8),
-        rng.text(b"0123456789abcdef", 4),
-        rng.text(b"0123456789abcdef", 4),
-        rng.text(b"0123456789abcdef", 4),
-        rng.text(b"0123456789abcdef", 12)
-    );
-    let key_arn = arn(format!("arn:aws:kms:{region}:{account}:key/{key_id}"));
-    resources.push(Resource {
-        resource_type: ResourceType::KmsKey,
-        account_id: account.clone(),
-        region: Some(region.to_owned()),
-        name: key_id,
-        policy: Some(policy(vec![
-            json!({"Sid": "Enable IAM User Permissions", "Effect": "Allow", "Principal": {"AWS": format!("arn:aws:iam::{account}:root")},
-                   "Action": "kms:*", "Resource": "*"}),
-            json!({"Sid": "Use", "Effect": "Allow", "Principal": {"AWS": format!("arn:aws:iam::{account}:role/deploy/deploy-00000")},
-                   "Action": ["kms:Decrypt", "kms:GenerateDataKey"], "Resource": "*",
-                   "Condition": {"StringEquals": {"kms:ViaService": format!("s3.{region}.amazonaws.com")}}}),
-        ])),
-        tags: Vec::new(),
-        arn: key_arn,
-    });
-    let queue = arn(format!("arn:aws:sqs:{region}:{account}:jobs"));
-    resources.push(Resource {
-        resource_type: ResourceType::SqsQueue,
-        account_id: account.clone(),
-        region: Some(region.to_owned()),
-        name: "jobs".to_owned(),
-        policy: Some(policy(vec![json!({"Effect": "Allow", "Principal": {"Service": "sns.amazonaws.com"}, "Action": "sqs:SendMessage",
-            "Resource": queue.as_str(), "Condition": {"ArnEquals": {"aws:SourceArn": format!("arn:aws:sns:{region}:{account}:events")}}})])),
-        tags: Vec::new(),
-        arn: queue,
-    });
-    let mut resources = ResourcePolicies {
-        account_id: account.clone(),
-        region: Some(region.to_owned()),
-        resources,
-    };
-    resources.normalize();
-    resources
 }
