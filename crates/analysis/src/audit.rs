@@ -6,13 +6,14 @@ use std::collections::BTreeMap;
 use rayon::prelude::*;
 use serde::{Deserialize, Serialize};
 
+use iamwatch_model::inventory::{AccountInventory, Inventory};
 use iamwatch_model::{AccountId, Organization, Timestamp};
 
 use crate::config::AuditConfig;
 use crate::evaluation::{ComplianceType, ConfigEvaluation, RoleEvaluation};
 use crate::finding::FindingResource;
 use crate::finding::{Finding, RawFinding, ResourceKind, Severity, SuppressionState};
-use crate::input::{AccountInventory, AuditInput};
+use crate::input::AuditInput;
 use crate::join::{AccountPolicies, AuditWarning, Shared};
 use crate::probes::Probes;
 use crate::rules::privilege::{Classifier, PolicySite, SensitiveActions};
@@ -76,7 +77,10 @@ pub struct AuditSummary {
 
 /// What the rules of one account see.
 pub(crate) struct AccountScope<'a> {
+    pub(crate) account_id: &'a AccountId,
     pub(crate) inventory: &'a AccountInventory,
+    /// The whole inventory (the join looks principals and policies up in it).
+    pub(crate) all: &'a Inventory,
     pub(crate) organization: Option<&'a Organization>,
     pub(crate) shared: &'a Shared,
     pub(crate) policies: &'a AccountPolicies,
@@ -95,17 +99,27 @@ struct AccountResult {
 ///
 /// Accounts are audited in parallel (rayon); the report is ordered deterministically.
 pub fn audit(input: &AuditInput, config: &AuditConfig, now: Timestamp) -> AuditReport {
-    let selected: Vec<&AccountInventory> = input.selected_accounts().collect();
-    let organization = input.organization.as_ref();
+    let selected: Vec<(&AccountId, &AccountInventory)> = input.selected_accounts().collect();
+    let organization = input.inventory.organization.as_ref();
     let shared = Shared::build(
         organization,
-        selected.iter().filter_map(|a| a.iam.as_ref()),
+        selected.iter().filter_map(|(_, a)| a.iam.as_ref()),
         Probes::new(),
     );
     let sensitive = SensitiveActions::new(&config.params.extra_sensitive_actions);
     let results: Vec<AccountResult> = selected
         .par_iter()
-        .map(|account| audit_account(account, organization, &shared, &sensitive, config, now))
+        .map(|(account_id, account)| {
+            let scope = Context {
+                all: &input.inventory,
+                organization,
+                shared: &shared,
+                sensitive: &sensitive,
+                config,
+                now,
+            };
+            audit_account(account_id, account, &scope)
+        })
         .collect();
 
     let mut raw = Vec::new();
@@ -123,7 +137,8 @@ pub fn audit(input: &AuditInput, config: &AuditConfig, now: Timestamp) -> AuditR
     warnings.sort();
     warnings.dedup();
 
-    let summary = summarize(&selected, config, &findings, &evaluations);
+    let accounts: Vec<&AccountInventory> = selected.iter().map(|(_, a)| *a).collect();
+    let summary = summarize(&accounts, config, &findings, &evaluations);
     AuditReport {
         generated_at: now,
         findings,
@@ -133,24 +148,40 @@ pub fn audit(input: &AuditInput, config: &AuditConfig, now: Timestamp) -> AuditR
     }
 }
 
-fn audit_account(
-    account: &AccountInventory,
-    organization: Option<&Organization>,
-    shared: &Shared,
-    sensitive: &SensitiveActions,
-    config: &AuditConfig,
+/// What every account's audit shares.
+struct Context<'a> {
+    all: &'a Inventory,
+    organization: Option<&'a Organization>,
+    shared: &'a Shared,
+    sensitive: &'a SensitiveActions,
+    config: &'a AuditConfig,
     now: Timestamp,
+}
+
+fn audit_account(
+    account_id: &AccountId,
+    account: &AccountInventory,
+    context: &Context<'_>,
 ) -> AccountResult {
+    let Context {
+        all,
+        organization,
+        shared,
+        sensitive,
+        config,
+        now,
+    } = *context;
     let mut findings = Vec::new();
     let mut evaluations = Vec::new();
     let mut warnings = Vec::new();
     let enabled = |rule: RuleId| config.is_enabled(rule);
-    let account_id = &account.account_id;
 
     if let Some(iam) = &account.iam {
         let policies = AccountPolicies::parse(iam, &shared.probes, &mut warnings);
         let scope = AccountScope {
+            account_id,
             inventory: account,
+            all,
             organization,
             shared,
             policies: &policies,
@@ -164,7 +195,7 @@ fn audit_account(
             findings.extend(role_findings);
         }
         if enabled(RuleId::PrincipalEffectiveAdmin) {
-            admin::check(&scope, &mut findings);
+            admin::check(&scope, &mut findings, &mut warnings);
         }
         scan_policies(&scope, iam, sensitive, &mut findings);
         trust::check(&scope, &mut findings);
@@ -224,7 +255,7 @@ fn scan_policies(
     if !RULES.iter().any(|rule| enabled(*rule)) {
         return;
     }
-    let account_id = &scope.inventory.account_id;
+    let account_id = scope.account_id;
     let mut classifier = Classifier::default();
     for policy in &iam.policies {
         let Some(parsed) = scope.policies.customer.get(&policy.arn) else {

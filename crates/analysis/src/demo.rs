@@ -19,7 +19,6 @@
 mod accounts;
 mod org;
 mod reports;
-mod synthetic;
 
 use iamwatch_model::{
     AccountId, Arn, Payload, PolicyDocument, Snapshot, SnapshotSource, Timestamp, UniqueId,
@@ -28,11 +27,9 @@ use sha2::{Digest, Sha256};
 
 use crate::config::AuditConfig;
 use crate::err::DemoError;
-use crate::input::{AccountInventory, AuditInput};
+use crate::input::AuditInput;
 use crate::rules::RuleId;
 use crate::suppression::Suppression;
-
-pub use synthetic::synthetic;
 
 /// The demo's "now": every date in the demo is relative to it.
 pub const NOW: &str = "2026-11-01T00:00:00Z";
@@ -63,24 +60,7 @@ pub fn now() -> Result<Timestamp, DemoError> {
 
 /// The demo organization as audit input (every account selected).
 pub fn input() -> Result<AuditInput, DemoError> {
-    let organization = org::organization()?;
-    let mut accounts = Vec::new();
-    for (id, _, _) in ACCOUNTS {
-        let account_id = account_id(id)?;
-        let mut inventory = AccountInventory::new(account_id.clone());
-        inventory.iam = Some(accounts::iam(id)?);
-        inventory.credential_report = Some(reports::credential_report(id)?);
-        inventory.password_policy = Some(reports::password_policy(id)?);
-        inventory.summary = Some(reports::summary(id)?);
-        inventory.identity_providers = Some(reports::identity_providers(id)?);
-        inventory.resources = reports::resources(id)?;
-        accounts.push(inventory);
-    }
-    Ok(AuditInput {
-        organization: Some(organization),
-        accounts,
-        selection: crate::input::Selection::all(),
-    })
+    Ok(AuditInput::from_snapshots(snapshots()?))
 }
 
 /// The configuration `iamwatch audit --demo` uses: the vendor account is known, break-glass and
@@ -110,48 +90,35 @@ pub fn config() -> Result<AuditConfig, DemoError> {
 
 /// The demo as the snapshots a collection would store: the organization and, per account, GAAD,
 /// credential report, password policy, account summary, identity providers and resource
-/// policies, all taken at [`NOW`].
+/// policies (where it has resources), all taken at [`NOW`]. `iamwatch demo --db PATH` writes
+/// these to the store.
 pub fn snapshots() -> Result<Vec<Snapshot>, DemoError> {
     let taken_at = now()?;
-    let input = input()?;
-    let mut snapshots = Vec::new();
-    if let Some(org) = input.organization {
-        snapshots.push(Snapshot::new(
-            SnapshotSource::Organizations,
-            taken_at,
-            Payload::Organization(org),
-        ));
-    }
-    for account in input.accounts {
+    let mut snapshots = vec![Snapshot::new(
+        SnapshotSource::Organizations,
+        taken_at,
+        Payload::Organization(org::organization()?),
+    )];
+    for (id, _, _) in ACCOUNTS {
         let mut add = |source, payload| snapshots.push(Snapshot::new(source, taken_at, payload));
-        if let Some(iam) = account.iam {
-            add(SnapshotSource::Gaad, Payload::Iam(iam));
-        }
-        if let Some(report) = account.credential_report {
-            add(
-                SnapshotSource::CredentialReport,
-                Payload::CredentialReport(report),
-            );
-        }
-        if let Some(policy) = account.password_policy {
-            add(
-                SnapshotSource::PasswordPolicy,
-                Payload::PasswordPolicy(policy),
-            );
-        }
-        if let Some(summary) = account.summary {
-            add(
-                SnapshotSource::AccountSummary,
-                Payload::AccountSummary(summary),
-            );
-        }
-        if let Some(providers) = account.identity_providers {
-            add(
-                SnapshotSource::IdentityProviders,
-                Payload::IdentityProviders(providers),
-            );
-        }
-        for resources in account.resources {
+        add(SnapshotSource::Gaad, Payload::Iam(accounts::iam(id)?));
+        add(
+            SnapshotSource::CredentialReport,
+            Payload::CredentialReport(reports::credential_report(id)?),
+        );
+        add(
+            SnapshotSource::PasswordPolicy,
+            Payload::PasswordPolicy(reports::password_policy(id)?),
+        );
+        add(
+            SnapshotSource::AccountSummary,
+            Payload::AccountSummary(reports::summary(id)?),
+        );
+        add(
+            SnapshotSource::IdentityProviders,
+            Payload::IdentityProviders(reports::identity_providers(id)?),
+        );
+        for resources in reports::resources(id)? {
             add(
                 SnapshotSource::ResourcePolicies,
                 Payload::ResourcePolicies(resources),

@@ -25,7 +25,7 @@ pub use evaluation::{
 pub use finding::{
     Finding, FindingResource, ResourceKind, Severity, SuppressionState, SuppressionStatus,
 };
-pub use input::{AccountInventory, AuditInput, Selection};
+pub use input::{AuditInput, Selection};
 pub use join::AuditWarning;
 pub use params::{PasswordBaseline, RuleParams};
 pub use rules::unused_role::{

@@ -21,7 +21,8 @@ use iamwatch_catalog::{AccessLevel, Catalog};
 use iamwatch_policy::document::{Effect, Policy};
 use iamwatch_policy::matcher::ActionMatcher;
 
-/// One probe action and the resource it is asked about, with `{account}` for the account.
+/// One probe action and the resource it is asked about, with `{account}` and `{region}` for the
+/// principal's account and region.
 #[derive(Clone, Debug, PartialEq, Eq)]
 pub(crate) struct Probe {
     /// `iam:CreateUser`, in AWS's casing.
@@ -51,33 +52,33 @@ const FULL_TIER: &[(&str, &str)] = &[
     ("iam:PassRole", "arn:aws:iam::{account}:role/iamwatch-probe"),
     (
         "ec2:RunInstances",
-        "arn:aws:ec2:us-east-1:{account}:instance/*",
+        "arn:aws:ec2:{region}:{account}:instance/*",
     ),
     ("s3:GetObject", "arn:aws:s3:::iamwatch-probe-bucket/object"),
     ("s3:PutBucketPolicy", "arn:aws:s3:::iamwatch-probe-bucket"),
     (
         "kms:Decrypt",
-        "arn:aws:kms:us-east-1:{account}:key/00000000-0000-0000-0000-000000000000",
+        "arn:aws:kms:{region}:{account}:key/00000000-0000-0000-0000-000000000000",
     ),
     (
         "secretsmanager:GetSecretValue",
-        "arn:aws:secretsmanager:us-east-1:{account}:secret:iamwatch-probe-AbCdEf",
+        "arn:aws:secretsmanager:{region}:{account}:secret:iamwatch-probe-AbCdEf",
     ),
     (
         "lambda:UpdateFunctionCode",
-        "arn:aws:lambda:us-east-1:{account}:function:iamwatch-probe",
+        "arn:aws:lambda:{region}:{account}:function:iamwatch-probe",
     ),
     (
         "dynamodb:DeleteTable",
-        "arn:aws:dynamodb:us-east-1:{account}:table/iamwatch-probe",
+        "arn:aws:dynamodb:{region}:{account}:table/iamwatch-probe",
     ),
     (
         "rds:DeleteDBInstance",
-        "arn:aws:rds:us-east-1:{account}:db:iamwatch-probe",
+        "arn:aws:rds:{region}:{account}:db:iamwatch-probe",
     ),
     (
         "cloudformation:CreateStack",
-        "arn:aws:cloudformation:us-east-1:{account}:stack/iamwatch-probe/*",
+        "arn:aws:cloudformation:{region}:{account}:stack/iamwatch-probe/*",
     ),
 ];
 
@@ -88,6 +89,15 @@ pub(crate) struct Probes {
     /// Indices into `list`.
     pub(crate) full: Vec<usize>,
     pub(crate) iam: Vec<usize>,
+}
+
+impl Probe {
+    /// The probe's resource in an account and region.
+    pub(crate) fn resource_in(&self, account: &str, region: &str) -> String {
+        self.resource
+            .replace("{account}", account)
+            .replace("{region}", region)
+    }
 }
 
 impl Probes {
@@ -169,7 +179,7 @@ impl Probes {
 }
 
 /// The resource a probe of `action` asks about: the ARN format of its first required resource
-/// type (else its first), with the partition `aws`, region `us-east-1`, the account and
+/// type (else its first), with the partition `aws`, the region and account placeholders, and
 /// `iamwatch-probe` for every other placeholder; `*` for actions without resource types.
 fn probe_resource(action: &iamwatch_catalog::Action) -> String {
     let types = action.resource_types();
@@ -196,7 +206,7 @@ fn fill_placeholders(format: &str) -> String {
         let placeholder = after.get(..end).unwrap_or_default();
         out.push_str(match placeholder {
             "Partition" => "aws",
-            "Region" => "us-east-1",
+            "Region" => "{region}",
             "Account" | "AccountId" => "{account}",
             _ => "iamwatch-probe",
         });
@@ -273,6 +283,12 @@ mod tests {
         assert_eq!(
             fill_placeholders("arn:${Partition}:iam::${Account}:role/${RoleNameWithPath}"),
             "arn:aws:iam::{account}:role/iamwatch-probe"
+        );
+        assert_eq!(
+            fill_placeholders(
+                "arn:${Partition}:lambda:${Region}:${Account}:function:${FunctionName}"
+            ),
+            "arn:aws:lambda:{region}:{account}:function:iamwatch-probe"
         );
     }
 }

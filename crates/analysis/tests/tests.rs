@@ -19,6 +19,9 @@ mod credentials;
 #[path = "suite/demo.rs"]
 mod demo;
 #[cfg(test)]
+#[path = "suite/docs.rs"]
+mod docs;
+#[cfg(test)]
 #[path = "suite/hygiene.rs"]
 mod hygiene;
 #[cfg(test)]

@@ -6,29 +6,22 @@
 //! principal's full policy set is compiled once (identity policies, permissions boundary, the
 //! SCPs and RCPs on the path from the organization root to the account) and evaluated for every
 //! probe of a tier (see [`crate::probes`]). The requests carry what an interactive
-//! administrator's would: MFA present, TLS, region `us-east-1`, the audit's time. The root user
-//! is not examined (it is always all-powerful; the root rules cover it).
+//! administrator's would: MFA present, TLS, the audit's time, and the region the account's roles
+//! are used in (the most frequent `RoleLastUsed` region, else `us-east-1`), so that a region
+//! restriction SCP does not hide administrators who work where they are allowed to. The root
+//! user is not examined (it is always all-powerful; the root rules cover it).
 
-use iamwatch_model::{AttachedPolicy, OrgPolicyType, PermissionsBoundary, Tag};
-use iamwatch_policy::context::{
-    PrincipalIdentity, Request, RequestContext, RequestPrincipal, RequestResource,
-};
-use iamwatch_policy::eval::{CompiledPolicySet, PolicySet};
+use iamwatch_model::join::Join;
+use iamwatch_model::{Arn, AttachedPolicy, OrgPolicyType, PermissionsBoundary};
+use iamwatch_policy::context::{Request, RequestContext};
+use iamwatch_policy::eval::CompiledPolicySet;
 use iamwatch_policy::explain::{Decision, Gate};
 
 use crate::audit::AccountScope;
 use crate::finding::{FindingResource, RawFinding, ResourceKind};
-use crate::join::ParsedPolicy;
+use crate::join::{AuditWarning, ParsedPolicy};
 use crate::probes::ProbeMask;
 use crate::rules::RuleId;
-
-/// A principal's identity policies and boundary, with where each identity policy comes from.
-struct Principal<'a> {
-    identity: Vec<(&'a ParsedPolicy, String)>,
-    boundary: Option<&'a ParsedPolicy>,
-    resource: FindingResource,
-    request: RequestPrincipal,
-}
 
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
 enum Tier {
@@ -36,16 +29,20 @@ enum Tier {
     Iam,
 }
 
-pub(crate) fn check(scope: &AccountScope<'_>, out: &mut Vec<RawFinding>) {
+pub(crate) fn check(
+    scope: &AccountScope<'_>,
+    out: &mut Vec<RawFinding>,
+    warnings: &mut Vec<AuditWarning>,
+) {
     let Some(iam) = scope.inventory.iam.as_ref() else {
         return;
     };
     let policies = scope.policies;
-    let managed = |attached: &[AttachedPolicy], via: &str| -> Vec<(&ParsedPolicy, String)> {
+    let managed = |attached: &'_ [AttachedPolicy]| -> Vec<&ParsedPolicy> {
         attached
             .iter()
             .filter_map(|a| policies.managed(scope.shared, &a.arn))
-            .map(|p| (p.as_ref(), via.to_owned()))
+            .map(AsRef::as_ref)
             .collect()
     };
     let boundary = |b: &Option<PermissionsBoundary>| {
@@ -53,21 +50,24 @@ pub(crate) fn check(scope: &AccountScope<'_>, out: &mut Vec<RawFinding>) {
             .and_then(|b| policies.managed(scope.shared, &b.arn))
             .map(AsRef::as_ref)
     };
+    // The engine's policy sets come from the model's join, built only for principals that pass
+    // the masks (few): most accounts never need one.
+    let mut join: Option<Join<'_>> = None;
+    let region = working_region(iam);
     for (index, user) in iam.users.iter().enumerate() {
-        let mut identity: Vec<(&ParsedPolicy, String)> = policies
+        let mut identity: Vec<&ParsedPolicy> = policies
             .user_inline
             .get(index)
             .into_iter()
             .flatten()
             .flatten()
-            .map(|p| (p.as_ref(), "user".to_owned()))
+            .map(AsRef::as_ref)
             .collect();
-        identity.extend(managed(&user.attached_policies, "user"));
+        identity.extend(managed(&user.attached_policies));
         for group_name in &user.groups {
             let Some(group_index) = iam.groups.iter().position(|g| g.name == *group_name) else {
                 continue;
             };
-            let via = format!("group/{group_name}");
             identity.extend(
                 policies
                     .group_inline
@@ -75,134 +75,144 @@ pub(crate) fn check(scope: &AccountScope<'_>, out: &mut Vec<RawFinding>) {
                     .into_iter()
                     .flatten()
                     .flatten()
-                    .map(|p| (p.as_ref(), via.clone())),
+                    .map(AsRef::as_ref),
             );
             if let Some(group) = iam.groups.get(group_index) {
-                identity.extend(managed(&group.attached_policies, &via));
+                identity.extend(managed(&group.attached_policies));
             }
         }
-        let mut request = RequestPrincipal::new(PrincipalIdentity::User {
+        let Some(tiers) = candidate(scope, &identity, boundary(&user.permissions_boundary)) else {
+            continue;
+        };
+        let resource = FindingResource {
             arn: user.arn.to_string(),
-        });
-        request.unique_id = Some(user.id.to_string());
-        request.tags = tags(&user.tags);
+            kind: ResourceKind::User,
+            name: user.name.clone(),
+        };
+        let join = join.get_or_insert_with(|| Join::new(scope.all));
         examine(
-            scope,
-            Principal {
-                identity,
-                boundary: boundary(&user.permissions_boundary),
-                resource: FindingResource {
-                    arn: user.arn.to_string(),
-                    kind: ResourceKind::User,
-                    name: user.name.clone(),
-                },
-                request,
-            },
-            out,
+            scope, join, &user.arn, &region, resource, tiers, out, warnings,
         );
     }
     for (index, role) in iam.roles.iter().enumerate() {
         if role.is_service_linked() {
             continue;
         }
-        let mut identity: Vec<(&ParsedPolicy, String)> = policies
+        let mut identity: Vec<&ParsedPolicy> = policies
             .role_inline
             .get(index)
             .into_iter()
             .flatten()
             .flatten()
-            .map(|p| (p.as_ref(), "role".to_owned()))
+            .map(AsRef::as_ref)
             .collect();
-        identity.extend(managed(&role.attached_policies, "role"));
-        let mut request = RequestPrincipal::new(PrincipalIdentity::Role {
+        identity.extend(managed(&role.attached_policies));
+        let Some(tiers) = candidate(scope, &identity, boundary(&role.permissions_boundary)) else {
+            continue;
+        };
+        let resource = FindingResource {
             arn: role.arn.to_string(),
-        });
-        request.unique_id = Some(role.id.to_string());
-        request.tags = tags(&role.tags);
-        request.service_linked_role = Some(false);
+            kind: ResourceKind::Role,
+            name: role.name.clone(),
+        };
+        let join = join.get_or_insert_with(|| Join::new(scope.all));
         examine(
-            scope,
-            Principal {
-                identity,
-                boundary: boundary(&role.permissions_boundary),
-                resource: FindingResource {
-                    arn: role.arn.to_string(),
-                    kind: ResourceKind::Role,
-                    name: role.name.clone(),
-                },
-                request,
-            },
-            out,
+            scope, join, &role.arn, &region, resource, tiers, out, warnings,
         );
     }
 }
 
-fn tags(tags: &[Tag]) -> Vec<(String, String)> {
-    tags.iter()
-        .map(|t| (t.key.clone(), t.value.clone()))
-        .collect()
+/// The region the account works in: the most frequent region of its roles' last use (ties go to
+/// the first in name order), else `us-east-1`.
+fn working_region(iam: &iamwatch_model::AccountAuthorization) -> String {
+    let mut counts: std::collections::BTreeMap<&str, usize> = std::collections::BTreeMap::new();
+    for role in &iam.roles {
+        if let Some(region) = role.last_used.as_ref().and_then(|u| u.region.as_deref()) {
+            *counts.entry(region).or_default() += 1;
+        }
+    }
+    counts
+        .into_iter()
+        .max_by(|(a, x), (b, y)| x.cmp(y).then(b.cmp(a)))
+        .map_or_else(|| "us-east-1".to_owned(), |(region, _)| region.to_owned())
 }
 
-fn examine(scope: &AccountScope<'_>, principal: Principal<'_>, out: &mut Vec<RawFinding>) {
+/// Which tiers the principal's policies could satisfy, by their masks; `None` when neither.
+fn candidate(
+    scope: &AccountScope<'_>,
+    identity: &[&ParsedPolicy],
+    boundary: Option<&ParsedPolicy>,
+) -> Option<(bool, bool)> {
     let probes = &scope.shared.probes;
     let mut mask = ProbeMask::empty(probes.list.len());
-    for (policy, _) in &principal.identity {
+    for policy in identity {
         mask.union_with(&policy.mask);
     }
-    let boundary_covers =
-        |indices: &[usize]| principal.boundary.is_none_or(|b| b.mask.covers(indices));
+    let boundary_covers = |indices: &[usize]| boundary.is_none_or(|b| b.mask.covers(indices));
     let full = mask.covers(&probes.full) && boundary_covers(&probes.full);
-    let iam_tier = mask.covers(&probes.iam) && boundary_covers(&probes.iam);
-    if !full && !iam_tier {
-        return;
-    }
+    let iam = mask.covers(&probes.iam) && boundary_covers(&probes.iam);
+    (full || iam).then_some((full, iam))
+}
 
-    let account = &scope.inventory.account_id;
-    let org = scope.organization;
-    let in_org = scope.shared.org_accounts.contains(account);
-    let in_management = org.is_some_and(|o| o.management_account_id == *account);
-    let set = PolicySet {
-        identity: principal
-            .identity
-            .iter()
-            .map(|(policy, via)| policy.named(Some(via)))
-            .collect(),
-        permissions_boundary: principal.boundary.map(|b| b.named(None)),
-        session: Vec::new(),
-        resource: None,
-        scps: scope
-            .shared
-            .org_tree(org, account, OrgPolicyType::ServiceControlPolicy),
-        rcps: scope
-            .shared
-            .org_tree(org, account, OrgPolicyType::ResourceControlPolicy),
-        vpc_endpoint: None,
+#[expect(
+    clippy::too_many_arguments,
+    reason = "one principal's facts, passed positionally from two call sites"
+)]
+fn examine(
+    scope: &AccountScope<'_>,
+    join: &mut Join<'_>,
+    arn: &Arn,
+    region: &str,
+    resource: FindingResource,
+    (full, iam_tier): (bool, bool),
+    out: &mut Vec<RawFinding>,
+    warnings: &mut Vec<AuditWarning>,
+) {
+    let probes = &scope.shared.probes;
+    let account = scope.account_id;
+    let joined = match join.policy_set(arn.as_str(), None) {
+        Ok(joined) => joined,
+        Err(error) => {
+            warnings.push(AuditWarning {
+                account_id: Some(account.clone()),
+                subject: arn.to_string(),
+                message: format!("not examined for admin access: {error}"),
+            });
+            return;
+        }
     };
-    let compiled = CompiledPolicySet::compile(&set);
-    let mut request_principal = principal.request.clone();
-    request_principal.account = Some(account.to_string());
-    if let Some(org) = org.filter(|_| in_org) {
-        request_principal.org_id = Some(org.id.to_string());
-        request_principal.org_paths = org.org_path(account).into_iter().collect();
-        request_principal.in_management_account = in_management;
+    for issue in &joined.issues {
+        warnings.push(AuditWarning {
+            account_id: Some(account.clone()),
+            subject: arn.to_string(),
+            message: format!("admin access decided without a policy: {issue}"),
+        });
     }
+    let mut set = joined.set;
+    // The probes act on resources of the principal's own account, so that account's RCPs
+    // apply (the join adds RCPs only for a given resource).
+    set.rcps = scope.shared.org_tree(
+        scope.organization,
+        account,
+        OrgPolicyType::ResourceControlPolicy,
+    );
+    let compiled = CompiledPolicySet::compile(&set);
+    let principal = joined.principal;
+    let in_management = principal.in_management_account;
     let now = scope.now;
+    // Every probe acts on a resource of the principal's account: the owner's facts (account,
+    // organization, paths) are the same for all, so they are looked up once.
+    let base = join.request_resource(&format!("arn:aws:iam::{account}:root"), account);
     let context = |index: usize| -> Option<RequestContext> {
         let probe = probes.list.get(index)?;
-        let mut resource =
-            RequestResource::new(probe.resource.replace("{account}", account.as_str()));
-        resource.account = Some(account.to_string());
-        if let Some(org) = org.filter(|_| in_org) {
-            resource.org_id = Some(org.id.to_string());
-            resource.org_paths = org.org_path(account).into_iter().collect();
-            resource.in_management_account = in_management;
-        }
-        let request = Request::new(request_principal.clone(), probe.action.clone(), resource)
+        let mut resource = base.clone();
+        resource.arn = probe.resource_in(account.as_str(), region);
+        let request = Request::new(principal.clone(), probe.action.clone(), resource)
             .with_context("aws:MultiFactorAuthPresent", "true")
             .with_context("aws:MultiFactorAuthAge", "300")
             .with_context("aws:SecureTransport", "true")
             .with_context("aws:ViaAWSService", "false")
-            .with_context("aws:RequestedRegion", "us-east-1")
+            .with_context("aws:RequestedRegion", region)
             .with_context("aws:CurrentTime", now.to_string())
             .with_context("aws:EpochTime", now.as_second().to_string());
         RequestContext::new(request).ok()
@@ -243,7 +253,7 @@ fn examine(scope: &AccountScope<'_>, principal: Principal<'_>, out: &mut Vec<Raw
         })
         .unwrap_or_default();
     granted_by.dedup();
-    let kind = match principal.resource.kind {
+    let kind = match resource.kind {
         ResourceKind::User => "user",
         _ => "role",
     };
@@ -258,7 +268,7 @@ fn examine(scope: &AccountScope<'_>, principal: Principal<'_>, out: &mut Vec<Raw
         ),
     };
     let mut gates = vec!["identity policies"];
-    if principal.boundary.is_some() {
+    if set.permissions_boundary.is_some() {
         gates.push("permissions boundary");
     }
     if set.scps.is_some() && !in_management {
@@ -267,14 +277,22 @@ fn examine(scope: &AccountScope<'_>, principal: Principal<'_>, out: &mut Vec<Raw
     if set.rcps.is_some() && !in_management {
         gates.push("RCPs");
     }
+    let identity: Vec<String> = set
+        .identity
+        .iter()
+        .map(|p| match &p.attached_via {
+            Some(via) => format!("{} (via {via})", p.name),
+            None => p.name.clone(),
+        })
+        .collect();
     out.push(
         RawFinding::new(
             RuleId::PrincipalEffectiveAdmin,
             account,
-            principal.resource.clone(),
+            resource.clone(),
             format!(
                 "{kind} `{}` is effectively an administrator: {how} (decided with {})",
-                principal.resource.name,
+                resource.name,
                 gates.join(", ")
             ),
         )
@@ -289,16 +307,10 @@ fn examine(scope: &AccountScope<'_>, principal: Principal<'_>, out: &mut Vec<Raw
         .detail("granted_by", granted_by)
         .detail(
             "permissions_boundary",
-            principal.boundary.map(|b| b.name.clone()),
+            set.permissions_boundary.as_ref().map(|b| b.name.clone()),
         )
         .detail("gates", gates)
-        .detail(
-            "identity_policies",
-            principal
-                .identity
-                .iter()
-                .map(|(p, via)| format!("{} (via {via})", p.name))
-                .collect::<Vec<_>>(),
-        ),
+        .detail("region", region)
+        .detail("identity_policies", identity),
     );
 }

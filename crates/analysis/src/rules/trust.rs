@@ -225,7 +225,7 @@ pub(crate) fn check(scope: &AccountScope<'_>, out: &mut Vec<RawFinding>) {
     let Some(iam) = scope.inventory.iam.as_ref() else {
         return;
     };
-    let own = scope.inventory.account_id.as_str();
+    let own = scope.account_id.as_str();
     let in_org = |account: &str| {
         account == own
             || scope
@@ -260,7 +260,7 @@ pub(crate) fn check(scope: &AccountScope<'_>, out: &mut Vec<RawFinding>) {
             let text = statement_text(&trust.text, statement);
             let conditions = restricting_conditions(statement.condition.as_ref());
             let finding = |rule: RuleId, subject: &str, message: String| {
-                RawFinding::new(rule, &scope.inventory.account_id, resource.clone(), message)
+                RawFinding::new(rule, scope.account_id, resource.clone(), message)
                     .discriminator(format!("{index}:{subject}"))
                     .detail("statement_index", index)
                     .detail("statement", text)

@@ -3,7 +3,8 @@
 
 use std::collections::BTreeMap;
 
-use iamwatch_analysis::{AccountInventory, AuditConfig, RuleId};
+use iamwatch_analysis::{AuditConfig, RuleId};
+use iamwatch_model::inventory::AccountInventory;
 use iamwatch_model::{AccountPasswordPolicy, AccountSummary, CredentialReportRow, PasswordPolicy};
 
 use crate::support::*;
@@ -277,7 +278,7 @@ fn root_access_keys() {
     );
     assert_eq!(rows(vec![mfa_root()], rule), 0);
     // Edge: only the account summary is known.
-    let mut inventory = AccountInventory::new(account_id());
+    let mut inventory = AccountInventory::default();
     inventory.summary = Some(summary(&[
         ("AccountAccessKeysPresent", 1),
         ("AccountMFAEnabled", 1),
@@ -304,7 +305,7 @@ fn root_without_mfa() {
     );
     assert_eq!(rows(vec![mfa_root()], rule), 0);
     // Edge: the summary says so when there is no report; the report wins when both exist.
-    let mut inventory = AccountInventory::new(account_id());
+    let mut inventory = AccountInventory::default();
     inventory.summary = Some(summary(&[("AccountMFAEnabled", 0)]));
     assert_eq!(count(&run(inventory), rule), 1);
     let mut both = report_inventory(vec![mfa_root()]);
@@ -388,7 +389,7 @@ fn user_looks_like_application() {
 }
 
 fn policy_inventory(policy: Option<PasswordPolicy>) -> AccountInventory {
-    let mut inventory = AccountInventory::new(account_id());
+    let mut inventory = AccountInventory::default();
     inventory.password_policy = Some(AccountPasswordPolicy {
         account_id: account_id(),
         policy,

@@ -128,11 +128,27 @@ fn demo_findings_snapshot() {
 }
 
 #[test]
-fn synthetic_organizations_build_and_audit() {
-    let input = demo::synthetic(3, 60).unwrap();
-    assert_eq!(input.accounts.len(), 3);
-    let report = audit(&input, &Default::default(), demo::now().unwrap());
-    assert_eq!(report.evaluations.len(), 180);
+fn model_synthetic_organizations_audit_cleanly() {
+    use iamwatch_model::synthetic::{OrgSpec, SyntheticOrg};
+    let org = SyntheticOrg::new(OrgSpec {
+        accounts: 4,
+        roles_per_account: 30,
+        ..OrgSpec::default()
+    });
+    let mut snapshots = vec![org.organization_snapshot()];
+    for index in 0..org.account_count() {
+        snapshots.extend(org.snapshots(index));
+    }
+    let input = iamwatch_analysis::AuditInput::from_snapshots(snapshots);
+    let report = audit(&input, &Default::default(), org.spec().taken_at);
+    let roles: usize = input
+        .inventory
+        .accounts
+        .values()
+        .filter_map(|a| a.iam.as_ref())
+        .map(|iam| iam.roles.len())
+        .sum();
+    assert_eq!(report.evaluations.len(), roles);
     assert!(report.warnings.is_empty(), "{:?}", report.warnings);
     assert!(
         report

@@ -1,9 +1,8 @@
 //! Small builders for fixtures: one account `123456789012` in an organization with a sibling
 //! `111111111111` (the management account), dated against a fixed "now".
 
-use iamwatch_analysis::{
-    AccountInventory, AuditConfig, AuditInput, AuditReport, Finding, RuleId, Selection, audit,
-};
+use iamwatch_analysis::{AuditConfig, AuditInput, AuditReport, Finding, RuleId, audit};
+use iamwatch_model::inventory::{AccountInventory, Inventory};
 use iamwatch_model::{
     AccessKeyColumns, AccountAuthorization, AccountId, AccountStatus, Arn, AttachedPolicy,
     CertificateColumns, CredentialReport, CredentialReportRow, Group, InlinePolicy, ManagedPolicy,
@@ -183,7 +182,7 @@ pub fn iam() -> AccountAuthorization {
 }
 
 pub fn inventory(iam: AccountAuthorization) -> AccountInventory {
-    let mut inventory = AccountInventory::new(account_id());
+    let mut inventory = AccountInventory::default();
     inventory.iam = Some(iam);
     inventory
 }
@@ -278,12 +277,12 @@ pub fn organization(scps: &[&str]) -> Organization {
     org
 }
 
+/// The fixture account's inventory, with the organization, as audit input.
 pub fn input_with(inventory: AccountInventory, organization: Option<Organization>) -> AuditInput {
-    AuditInput {
-        organization,
-        accounts: vec![inventory],
-        selection: Selection::all(),
-    }
+    let mut all = Inventory::default();
+    all.organization = organization;
+    all.accounts.insert(account_id(), inventory);
+    AuditInput::new(all)
 }
 
 /// Audits one account (in the fixture organization) with the default configuration.
@@ -414,7 +413,7 @@ pub fn root_row(
 }
 
 pub fn report_inventory(rows: Vec<CredentialReportRow>) -> AccountInventory {
-    let mut inventory = AccountInventory::new(account_id());
+    let mut inventory = AccountInventory::default();
     inventory.credential_report = Some(CredentialReport {
         account_id: account_id(),
         generated_time: Some(now()),

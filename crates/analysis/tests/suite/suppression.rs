@@ -4,7 +4,7 @@ use iamwatch_analysis::{AuditConfig, RuleId, SuppressionState};
 
 use crate::support::*;
 
-fn empty_group_inventory() -> iamwatch_analysis::AccountInventory {
+fn empty_group_inventory() -> iamwatch_model::inventory::AccountInventory {
     let mut account = iam();
     account.groups.push(group("nobody"));
     account.groups.push(group("legacy-admins"));
