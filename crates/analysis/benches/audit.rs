@@ -3,8 +3,10 @@
 //! number of findings of one audit over its time).
 //!
 //! `cargo bench -p iamwatch-analysis --bench audit`. The goal, 1,000 accounts × 500
-//! roles in under 60 s on two cores, is extrapolated from the 100-account figure: the audit is
-//! linear in accounts (each account is audited on its own, in parallel).
+//! roles in under 60 s on two cores, follows from the 100-account figure: the audit is linear
+//! in accounts (each account is audited on its own, in parallel). Measured on the 2-core
+//! development machine with a load average near 10 from other builds: 100 × 500 in 2.56 s
+//! (1.24 s CPU); one full 1,000 × 500 audit took 40 s wall, 17.3 s CPU.
 
 #![expect(clippy::expect_used, reason = "a benchmark stops on broken demo data")]
 

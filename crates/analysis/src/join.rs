@@ -55,16 +55,18 @@ pub(crate) fn parse_text(
     probes: &Probes,
 ) -> Result<ParsedPolicy, String> {
     let document = PolicyDocument::from_text(text).map_err(|error| error.to_string())?;
-    parse_document(name, &document, probes)
+    parse_document(name, &document, Some(probes))
 }
 
+/// Parses a document; `probes` computes its mask (identity policies and boundaries), `None`
+/// leaves it empty (trust policies, which grant no identity permissions).
 pub(crate) fn parse_document(
     name: String,
     document: &PolicyDocument,
-    probes: &Probes,
+    probes: Option<&Probes>,
 ) -> Result<ParsedPolicy, String> {
     let policy = document.parse().map_err(|error| error.to_string())?;
-    let mask = probes.mask(&policy);
+    let mask = probes.map_or_else(|| ProbeMask::empty(0), |probes| probes.mask(&policy));
     Ok(ParsedPolicy {
         name,
         text: document.as_str().to_owned(),
@@ -175,7 +177,7 @@ impl Shared {
                     .arn
                     .as_ref()
                     .map_or_else(|| policy.name.clone(), Arn::to_string);
-                match parse_document(name, &policy.document, &probes) {
+                match parse_document(name, &policy.document, Some(&probes)) {
                     Ok(parsed) => {
                         org_policies.insert(policy.id.clone(), Arc::new(parsed));
                     }
@@ -267,7 +269,7 @@ impl AccountPolicies {
                 );
                 continue;
             };
-            match parse_document(policy.arn.to_string(), document, probes) {
+            match parse_document(policy.arn.to_string(), document, Some(probes)) {
                 Ok(parsed) => {
                     customer.insert(policy.arn.clone(), Arc::new(parsed));
                 }
@@ -279,7 +281,7 @@ impl AccountPolicies {
                 .iter()
                 .map(|inline| {
                     let name = format!("{kind}/{entity} inline {}", inline.name);
-                    match parse_document(name.clone(), &inline.document, probes) {
+                    match parse_document(name.clone(), &inline.document, Some(probes)) {
                         Ok(parsed) => Some(Arc::new(parsed)),
                         Err(message) => {
                             warn(name, message);
@@ -310,7 +312,7 @@ impl AccountPolicies {
             .map(|role| {
                 let document = role.trust_policy.as_ref()?;
                 let name = format!("role/{} trust policy", role.name);
-                match parse_document(name.clone(), document, probes) {
+                match parse_document(name.clone(), document, None) {
                     Ok(parsed) => Some(parsed),
                     Err(message) => {
                         warn(name, message);

@@ -995,8 +995,8 @@ fn count(
     u32::try_from(found).unwrap_or(u32::MAX)
 }
 
-/// The IAM of one demo account.
-pub(crate) fn iam(account: &str) -> Built<AccountAuthorization> {
+/// The IAM of one demo account (an account the demo does not have is empty).
+pub(crate) fn iam(account: &'static str) -> Built<AccountAuthorization> {
     let spec = match account {
         MANAGEMENT => management(),
         SECURITY => security(),
@@ -1004,7 +1004,7 @@ pub(crate) fn iam(account: &str) -> Built<AccountAuthorization> {
         DEV => dev(),
         SANDBOX => sandbox(),
         _ => AccountSpec {
-            account: "000000000000",
+            account,
             users: Vec::new(),
             groups: Vec::new(),
             roles: Vec::new(),

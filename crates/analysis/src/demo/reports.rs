@@ -284,7 +284,7 @@ pub(crate) fn password_policy(account: &str) -> Built<AccountPasswordPolicy> {
     })
 }
 
-pub(crate) fn summary(account: &str) -> Built<AccountSummary> {
+pub(crate) fn summary(account: &'static str) -> Built<AccountSummary> {
     let iam = super::accounts::iam(account)?;
     let creds = creds(account);
     let root = creds.iter().find(|c| c.user.is_none());
