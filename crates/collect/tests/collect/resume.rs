@@ -46,6 +46,9 @@ fn settings(endpoint: &str, dir: &Path, resume: bool) -> iamwatch_collect::Colle
     settings.targets = Targets::Organization;
     settings.resource_policies = false;
     settings.resume = resume;
+    // A role moto does not know: assuming it does not mark a role as used, so a clean
+    // collection later sees the same IAM state.
+    settings.role.role_arn_template = Some("arn:aws:iam::{account}:role/iamwatch-audit".to_owned());
     settings
 }
 
@@ -59,13 +62,16 @@ async fn resume_child() {
     let (endpoint, dir) = spec.split_once('|').unwrap();
     let dir = PathBuf::from(dir);
     let sink = Arc::new(StoreSink::open(&dir.join("store.db")));
-    let _ = iamwatch_collect::collect(
+    let result = iamwatch_collect::collect(
         &settings(endpoint, &dir, false),
         sink,
         Arc::new(NoProgress),
         Cancel::default(),
     )
     .await;
+    if let Err(error) = result {
+        eprintln!("child: {error}");
+    }
 }
 
 /// The latest content hash of every (account, source) in the store.
@@ -111,7 +117,7 @@ async fn kill_then_resume() {
             format!("{}|{}", proxy.endpoint(), dir.path().display()),
         )
         .stdout(Stdio::null())
-        .stderr(Stdio::null())
+        .stderr(Stdio::inherit())
         .spawn()
         .unwrap();
     // Kill it once two accounts are done and before all are.
