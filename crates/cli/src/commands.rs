@@ -2,3 +2,4 @@
 
 pub mod lint;
 pub mod simulate;
+pub mod collect;

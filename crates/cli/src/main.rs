@@ -19,7 +19,8 @@ use clap::{Parser, Subcommand};
     about,
     long_about = None,
     after_help = "Exit codes: 0 success; 1 findings at or above --fail-on, or a denied request \
-                  where the command says so; 2 bad input or usage."
+                  where the command says so; 2 bad input or usage; 3 `collect` was partial (some \
+                  accounts failed or the run was interrupted; `--resume` finishes it)."
 )]
 struct Cli {
     #[command(subcommand)]
@@ -30,6 +31,7 @@ struct Cli {
 enum Command {
     Lint(commands::lint::LintArgs),
     Simulate(Box<commands::simulate::SimulateArgs>),
+    Collect(Box<commands::collect::CollectArgs>),
 }
 
 fn main() -> ExitCode {
@@ -37,6 +39,7 @@ fn main() -> ExitCode {
     let result = match cli.command {
         Command::Lint(args) => commands::lint::run(&args),
         Command::Simulate(args) => commands::simulate::run(&args),
+        Command::Collect(args) => commands::collect::run(&args),
     };
     match result {
         Ok(code) => code,
