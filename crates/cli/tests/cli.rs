@@ -1,6 +1,9 @@
 //! The CLI's one integration-test binary: each module (in `tests/cli/`) drives the built
 //! `iamwatch` binary. Register a new module with `#[path = "cli/NAME.rs"] mod NAME;`.
 
+#[path = "cli/html.rs"]
+mod html;
+
 #[path = "cli/lint.rs"]
 mod lint;
 
