@@ -78,6 +78,21 @@ impl AuditInput {
         Self { selection, ..self }
     }
 
+    /// The organization, when the inventory has one.
+    pub fn organization(&self) -> Option<&Organization> {
+        self.inventory.organization.as_ref()
+    }
+
+    /// The inventory of one account (selected or not).
+    pub fn account(&self, id: &AccountId) -> Option<&AccountInventory> {
+        self.inventory.account(id)
+    }
+
+    /// The IDs of the accounts the inventory has data for, in order.
+    pub fn account_ids(&self) -> impl Iterator<Item = &AccountId> + '_ {
+        self.inventory.accounts.keys()
+    }
+
     /// The accounts the selection includes, by ID.
     pub fn selected_accounts(&self) -> impl Iterator<Item = (&AccountId, &AccountInventory)> + '_ {
         let organization = self.inventory.organization.as_ref();
