@@ -3,3 +3,8 @@
 pub mod lint;
 pub mod simulate;
 pub mod collect;
+pub mod diff;
+pub mod import;
+pub mod query;
+pub mod schema;
+pub mod snapshots;

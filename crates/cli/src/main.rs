@@ -31,6 +31,11 @@ struct Cli {
 enum Command {
     Lint(commands::lint::LintArgs),
     Simulate(Box<commands::simulate::SimulateArgs>),
+    Import(commands::import::ImportArgs),
+    Query(commands::query::QueryArgs),
+    Schema(commands::schema::SchemaArgs),
+    Diff(commands::diff::DiffArgs),
+    Snapshots(commands::snapshots::SnapshotsArgs),
     Collect(Box<commands::collect::CollectArgs>),
 }
 
@@ -39,6 +44,11 @@ fn main() -> ExitCode {
     let result = match cli.command {
         Command::Lint(args) => commands::lint::run(&args),
         Command::Simulate(args) => commands::simulate::run(&args),
+        Command::Import(args) => commands::import::run(&args),
+        Command::Query(args) => commands::query::run(&args),
+        Command::Schema(args) => commands::schema::run(&args),
+        Command::Diff(args) => commands::diff::run(&args),
+        Command::Snapshots(args) => commands::snapshots::run(&args),
         Command::Collect(args) => commands::collect::run(&args),
     };
     match result {

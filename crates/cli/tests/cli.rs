@@ -9,3 +9,6 @@ mod lint;
 
 #[path = "cli/simulate.rs"]
 mod simulate;
+
+#[path = "cli/store.rs"]
+mod store;

@@ -52,14 +52,16 @@ pub struct FieldChange {
 
 impl FieldChange {
     pub(crate) fn new(field: &str, from: Value, to: Value) -> Self {
-        let (added, removed) = match (&from, &to) {
-            (Value::Array(a), Value::Array(b)) => (
-                b.iter().filter(|v| !a.contains(v)).cloned().collect(),
-                a.iter().filter(|v| !b.contains(v)).cloned().collect(),
-            ),
-            (Value::Null, Value::Array(b)) => (b.clone(), Vec::new()),
-            (Value::Array(a), Value::Null) => (Vec::new(), a.clone()),
-            _ => (Vec::new(), Vec::new()),
+        let structured = |v: &Value| matches!(v, Value::Array(_) | Value::Object(_) | Value::Null);
+        let (added, removed) = if structured(&from) && structured(&to) {
+            let old = leaves(&from);
+            let new = leaves(&to);
+            (
+                new.iter().filter(|v| !old.contains(v)).cloned().collect(),
+                old.iter().filter(|v| !new.contains(v)).cloned().collect(),
+            )
+        } else {
+            (Vec::new(), Vec::new())
         };
         Self {
             field: field.to_owned(),
@@ -68,6 +70,27 @@ impl FieldChange {
             added,
             removed,
         }
+    }
+}
+
+/// The values of a JSON list or nested object, each as a path to one scalar: `["a", "b"]` gives
+/// `"a"`, `"b"`; `{"AWS": ["x", "y"]}` gives `{"AWS": "x"}`, `{"AWS": "y"}`;
+/// `{"StringEquals": {"k": ["v"]}}` gives `{"StringEquals": {"k": "v"}}`.
+fn leaves(value: &Value) -> Vec<Value> {
+    match value {
+        Value::Null => Vec::new(),
+        Value::Array(items) => items.iter().flat_map(leaves).collect(),
+        Value::Object(map) => map
+            .iter()
+            .flat_map(|(key, inner)| {
+                leaves(inner).into_iter().map(move |leaf| {
+                    let mut single = serde_json::Map::new();
+                    single.insert(key.clone(), leaf);
+                    Value::Object(single)
+                })
+            })
+            .collect(),
+        scalar => vec![scalar.clone()],
     }
 }
 
@@ -114,8 +137,14 @@ impl Comparison {
 /// The answer of `iamwatch diff`.
 #[derive(Clone, Debug, PartialEq, Serialize)]
 pub struct Diff {
+    /// The version of this JSON shape; it changes only when a field is removed or changes
+    /// meaning.
+    pub format_version: u32,
     pub comparisons: Vec<Comparison>,
 }
+
+/// The current [`Diff::format_version`].
+pub const DIFF_FORMAT_VERSION: u32 = 1;
 
 /// Which snapshots to compare.
 #[derive(Clone, Debug, Default)]
@@ -160,7 +189,10 @@ impl Reader<'_> {
         for (from, to) in pairs {
             comparisons.push(self.compare(from, to)?);
         }
-        Ok(Diff { comparisons })
+        Ok(Diff {
+            format_version: DIFF_FORMAT_VERSION,
+            comparisons,
+        })
     }
 
     fn pairs_to_compare(

@@ -324,7 +324,7 @@ impl Writer<'_, '_> {
                 .prepare_cached(
                     "INSERT OR IGNORE INTO snap_credential_report VALUES
                      (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11, ?12, ?13, ?14, ?15, ?16, ?17,
-                      ?18, ?19, ?20, ?21, ?22, ?23, ?24, ?25, ?26)",
+                      ?18, ?19, ?20, ?21, ?22, ?23, ?24, ?25)",
                 )?
                 .execute(params![
                     self.snapshot_id,
