@@ -4,6 +4,7 @@
 //! what they return. Exit codes are documented in `--help`.
 
 mod commands;
+mod html;
 mod output;
 mod sarif;
 
@@ -29,6 +30,8 @@ struct Cli {
 
 #[derive(Debug, Subcommand)]
 enum Command {
+    Audit(commands::audit::AuditArgs),
+    Demo(commands::demo::DemoArgs),
     Lint(commands::lint::LintArgs),
     Simulate(Box<commands::simulate::SimulateArgs>),
     Import(commands::import::ImportArgs),
@@ -42,6 +45,8 @@ enum Command {
 fn main() -> ExitCode {
     let cli = Cli::parse();
     let result = match cli.command {
+        Command::Audit(args) => commands::audit::run(&args),
+        Command::Demo(args) => commands::demo::run(&args),
         Command::Lint(args) => commands::lint::run(&args),
         Command::Simulate(args) => commands::simulate::run(&args),
         Command::Import(args) => commands::import::run(&args),

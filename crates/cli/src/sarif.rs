@@ -34,7 +34,8 @@ pub struct Rule {
     pub level: Level,
 }
 
-/// A result with one location.
+/// A result with one location: a file position when `uri` is not empty, and a logical
+/// location (a JSON path, or a resource ARN) when `logical_path` is not empty.
 #[derive(Clone, Debug)]
 pub struct Result {
     pub rule_id: String,
@@ -63,16 +64,19 @@ pub fn log(tool_name: &str, rules: &[Rule], results: &[Result]) -> Value {
         .iter()
         .map(|result| {
             let mut location = serde_json::Map::new();
-            location.insert(
-                "physicalLocation".into(),
-                json!({
-                    "artifactLocation": { "uri": result.uri },
-                    "region": {
-                        "startLine": result.line.max(1),
-                        "startColumn": result.column.max(1),
-                    },
-                }),
-            );
+            // Findings about cloud resources have no file: only the logical location then.
+            if !result.uri.is_empty() {
+                location.insert(
+                    "physicalLocation".into(),
+                    json!({
+                        "artifactLocation": { "uri": result.uri },
+                        "region": {
+                            "startLine": result.line.max(1),
+                            "startColumn": result.column.max(1),
+                        },
+                    }),
+                );
+            }
             if !result.logical_path.is_empty() {
                 location.insert(
                     "logicalLocations".into(),

@@ -10,5 +10,7 @@ mod lint;
 #[path = "cli/simulate.rs"]
 mod simulate;
 
+#[path = "cli/audit.rs"]
+mod audit;
 #[path = "cli/store.rs"]
 mod store;

@@ -10,8 +10,8 @@ use std::time::Duration;
 use anyhow::{Context as _, bail};
 use clap::{Args, ValueEnum};
 use iamwatch_collect::{
-    AccountOutcome, AccountResult, Cancel, CollectSettings, Connection, Phase, Progress,
-    RunReport, SinkError, SnapshotSink, Targets,
+    AccountOutcome, AccountResult, Cancel, CollectSettings, Connection, Phase, Progress, RunReport,
+    SinkError, SnapshotSink, Targets,
 };
 use iamwatch_model::{AccountId, Snapshot};
 use iamwatch_store::{ImportRun, Store};
@@ -28,13 +28,15 @@ pub const EXIT_PARTIAL: u8 = 3;
 /// accounts one at a time unless `--concurrency` says more. Each account's snapshots are
 /// stored as soon as it is complete; an interrupted run continues with `--resume`.
 #[derive(Debug, Args)]
-#[command(after_help = "Examples:\n  iamwatch collect\n  iamwatch collect --org --concurrency 4\n  \
+#[command(
+    after_help = "Examples:\n  iamwatch collect\n  iamwatch collect --org --concurrency 4\n  \
                         iamwatch collect --accounts 111111111111,222222222222 --role-name Audit\n  \
                         iamwatch collect --org --resume\n\n\
                         Exit codes: 0 every account collected; 3 partial: some accounts failed or \
                         the run was interrupted (what was collected is stored; `--resume` \
                         finishes it); 2 the run could not start (credentials, organization, \
-                        store).")]
+                        store)."
+)]
 pub struct CollectArgs {
     /// Every active account of the caller's organization (the caller must be the management
     /// account or a delegated administrator), and the organization itself.
@@ -307,7 +309,8 @@ fn init_logs(format: LogFormat, terminal: bool) {
     use tracing_subscriber::EnvFilter;
     // On a terminal the bar shows progress; logs only say what went wrong.
     let default = if terminal { "warn" } else { "info" };
-    let filter = EnvFilter::try_from_env("IAMWATCH_LOG").unwrap_or_else(|_| EnvFilter::new(default));
+    let filter =
+        EnvFilter::try_from_env("IAMWATCH_LOG").unwrap_or_else(|_| EnvFilter::new(default));
     let builder = tracing_subscriber::fmt()
         .with_env_filter(filter)
         .with_writer(std::io::stderr)
@@ -323,8 +326,8 @@ pub fn run(args: &CollectArgs) -> anyhow::Result<ExitCode> {
     let terminal = std::io::stderr().is_terminal();
     init_logs(args.log_format, terminal);
 
-    let mut store =
-        Store::open(&args.db).with_context(|| format!("cannot open the store `{}`", args.db.display()))?;
+    let mut store = Store::open(&args.db)
+        .with_context(|| format!("cannot open the store `{}`", args.db.display()))?;
     let import_run = store.begin_run()?;
     let sink = Arc::new(StoreSink {
         inner: Mutex::new((store, import_run)),
@@ -332,8 +335,10 @@ pub fn run(args: &CollectArgs) -> anyhow::Result<ExitCode> {
     let bar = terminal.then(|| {
         let bar = ProgressBar::new(0);
         bar.set_style(
-            ProgressStyle::with_template("{spinner} [{elapsed_precise}] {bar:30} {pos}/{len} accounts  {msg}")
-                .unwrap_or_else(|_| ProgressStyle::default_bar()),
+            ProgressStyle::with_template(
+                "{spinner} [{elapsed_precise}] {bar:30} {pos}/{len} accounts  {msg}",
+            )
+            .unwrap_or_else(|_| ProgressStyle::default_bar()),
         );
         bar.enable_steady_tick(Duration::from_millis(200));
         bar
@@ -362,7 +367,9 @@ pub fn run(args: &CollectArgs) -> anyhow::Result<ExitCode> {
     let report = report.map_err(|e| anyhow::anyhow!(miette_text(&e)))?;
     match args.format {
         SummaryFormat::Text => print!("{}", summary_text(&report)),
-        SummaryFormat::Json => println!("{}", serde_json::to_string_pretty(&summary_json(&report))?),
+        SummaryFormat::Json => {
+            println!("{}", serde_json::to_string_pretty(&summary_json(&report))?)
+        }
     }
     Ok(if report.is_complete() {
         ExitCode::SUCCESS
@@ -424,7 +431,12 @@ fn summary_text(report: &RunReport) -> String {
     let collected = report
         .accounts
         .iter()
-        .filter(|a| matches!(a.result, AccountResult::Collected { .. } | AccountResult::AlreadyDone))
+        .filter(|a| {
+            matches!(
+                a.result,
+                AccountResult::Collected { .. } | AccountResult::AlreadyDone
+            )
+        })
         .count();
     let _ = writeln!(
         out,

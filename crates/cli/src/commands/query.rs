@@ -131,9 +131,7 @@ impl<W: Write> RowSink<W> {
 
     pub fn row(&mut self, row: &[SqlValue]) -> ControlFlow<()> {
         match self.format {
-            TableFormat::Table => self
-                .table
-                .push(row.iter().map(cell_text).collect()),
+            TableFormat::Table => self.table.push(row.iter().map(cell_text).collect()),
             TableFormat::Csv => {
                 let texts: Vec<Option<String>> = row.iter().map(plain_text).collect();
                 let line = csv_line(texts.iter().map(Option::as_deref));
