@@ -18,6 +18,8 @@ use iamwatch_store::{ReadOnlyStore, Store};
 const ROLES: usize = 500;
 /// Accounts in the store the queries run on.
 const QUERY_ACCOUNTS: usize = 20;
+/// Accounts generated for the warm-store writes: more than criterion's iterations.
+const WARM_ACCOUNTS: usize = 20_000;
 
 fn org(accounts: usize) -> SyntheticOrg {
     SyntheticOrg::new(OrgSpec {
@@ -32,7 +34,7 @@ fn write(c: &mut Criterion) {
     let snapshots = org.snapshots(1);
     let mut group = c.benchmark_group("write");
     group.sample_size(10);
-    group.measurement_time(Duration::from_secs(20));
+    group.measurement_time(Duration::from_secs(10));
     group.throughput(Throughput::Elements(ROLES as u64));
     group.bench_function("account_500_roles_new_store", |b| {
         b.iter_batched(
@@ -51,7 +53,9 @@ fn write(c: &mut Criterion) {
             BatchSize::PerIteration,
         );
     });
-    // Another account into a store that already has the organization's shared documents.
+    // A new account into a store that already has the organization's shared documents. The
+    // organization is large enough that no account repeats (a repeat would be a duplicate).
+    let org = self::org(WARM_ACCOUNTS);
     let dir = tempfile::tempdir().unwrap();
     let mut store = Store::open(&dir.path().join("bench.db")).unwrap();
     let mut run = store.begin_run().unwrap();
@@ -63,6 +67,7 @@ fn write(c: &mut Criterion) {
         b.iter_batched(
             || {
                 next += 1;
+                assert!(next < WARM_ACCOUNTS, "raise WARM_ACCOUNTS");
                 org.snapshots(next)
             },
             |snapshots| {
@@ -73,6 +78,7 @@ fn write(c: &mut Criterion) {
             BatchSize::PerIteration,
         );
     });
+    let snapshots = org.snapshots(2);
     group.bench_function("account_500_roles_duplicate", |b| {
         b.iter(|| {
             for snapshot in &snapshots {
