@@ -28,8 +28,6 @@ use sha2::{Digest, Sha256};
 use crate::config::AuditConfig;
 use crate::err::DemoError;
 use crate::input::AuditInput;
-use crate::rules::RuleId;
-use crate::suppression::Suppression;
 
 /// The demo's "now": every date in the demo is relative to it.
 pub const NOW: &str = "2026-11-01T00:00:00Z";
@@ -67,26 +65,11 @@ pub fn input() -> Result<AuditInput, DemoError> {
 /// security roles are allowlisted for `iam-role-unused`, one suppression is in force and one
 /// has expired.
 pub fn config() -> Result<AuditConfig, DemoError> {
-    let mut config = AuditConfig::default();
-    config.known_accounts.insert(account_id(VENDOR)?);
-    config.params.unused_role =
-        crate::rules::unused_role::UnusedRoleParams::new(60, "/breakglass-role|/security-*")?;
-    config.suppressions = vec![
-        Suppression {
-            rule: Some(RuleId::PolicyUnattached),
-            resource: format!("arn:aws:iam::{SECURITY}:policy/unused-audit-helper"),
-            reason: "kept for the Q4 audit, owner: security team (SEC-1042)".to_owned(),
-            expires: Some(date(2027, 1, 31)?),
-        },
-        Suppression {
-            rule: Some(RuleId::UserDirectPolicies),
-            resource: format!("arn:aws:iam::{DEV}:user/old-contractor"),
-            reason: "contract ends in September (SEC-977)".to_owned(),
-            expires: Some(date(2026, 10, 1)?),
-        },
-    ];
-    Ok(config)
+    Ok(AuditConfig::from_toml(CONFIG_TOML, "demo/iamwatch.toml")?)
 }
+
+/// The demo's configuration file (`iamwatch demo --config-out FILE` writes it).
+pub const CONFIG_TOML: &str = include_str!("demo/iamwatch.toml");
 
 /// The demo as the snapshots a collection would store: the organization and, per account, GAAD,
 /// credential report, password policy, account summary, identity providers and resource
@@ -147,10 +130,6 @@ pub(crate) fn ts(text: &str) -> Built<Timestamp> {
 
 pub(crate) fn doc(text: &str) -> Built<PolicyDocument> {
     Ok(PolicyDocument::from_text(text)?)
-}
-
-fn date(year: i16, month: i8, day: i8) -> Built<jiff::civil::Date> {
-    Ok(jiff::civil::Date::new(year, month, day)?)
 }
 
 /// A deterministic IAM unique ID: the prefix (`AROA`, `AIDA`, `AGPA`, `ANPA`) and 17

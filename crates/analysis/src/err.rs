@@ -114,6 +114,8 @@ pub enum DemoError {
     Params(#[from] UnusedRoleParamsError),
     #[error("demo date: {0}")]
     Date(#[from] jiff::Error),
+    #[error("demo configuration: {0}")]
+    Config(#[from] ConfigError),
 }
 
 #[cfg(test)]

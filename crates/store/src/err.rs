@@ -85,6 +85,26 @@ pub enum StoreError {
         help: Option<String>,
     },
 
+    /// A snapshot written by an older iamwatch, before the store kept the model's payload.
+    #[error(
+        "snapshot {snapshot_id} was written by an older iamwatch and cannot be loaded back into the model"
+    )]
+    #[diagnostic(
+        code(store::payload_missing),
+        help(
+            "import its file again (`iamwatch snapshots` shows the file), or collect the account again; SQL queries over it keep working"
+        )
+    )]
+    PayloadMissing { snapshot_id: i64 },
+
+    /// A snapshot's payload that cannot be encoded or decoded.
+    #[error("snapshot {snapshot_id}: {message}")]
+    #[diagnostic(
+        code(store::payload),
+        help("the store may be damaged; import the snapshot's file again")
+    )]
+    Payload { snapshot_id: i64, message: String },
+
     /// An unexpected database failure (I/O, corruption, a full disk).
     #[error("store database error: {0}")]
     #[diagnostic(code(store::database))]

@@ -3,6 +3,7 @@
 pub mod diff;
 mod document;
 mod err;
+mod load;
 mod query;
 pub mod schema;
 mod snapshot;
@@ -11,6 +12,7 @@ mod time;
 mod write;
 
 pub use err::StoreError;
+pub use load::LoadFilter;
 pub use query::SqlValue;
 pub use snapshot::{SnapshotFilter, SnapshotInfo};
 pub use store::{DEFAULT_PATH, ReadOnlyStore, Reader, Store};

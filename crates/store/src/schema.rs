@@ -12,7 +12,7 @@ use crate::err::StoreError;
 pub const APPLICATION_ID: i64 = 0x6961_6d77;
 
 /// Each migration's SQL, in order: index 0 takes the store from version 0 (empty) to 1.
-const MIGRATIONS: &[&str] = &[include_str!("schema/v1.sql")];
+const MIGRATIONS: &[&str] = &[include_str!("schema/v1.sql"), include_str!("schema/v2.sql")];
 
 /// The schema version this build writes.
 pub const SCHEMA_VERSION: i64 = MIGRATIONS.len() as i64;

@@ -184,6 +184,33 @@ mod tests {
     }
 
     #[test]
+    fn migrates_a_version_1_store() {
+        let dir = tempfile::tempdir().unwrap();
+        let path = dir.path().join("v1.db");
+        Connection::open(&path)
+            .unwrap()
+            .execute_batch(&format!(
+                "{}\nPRAGMA application_id = {}; PRAGMA user_version = 1;",
+                include_str!("schema/v1.sql"),
+                schema::APPLICATION_ID
+            ))
+            .unwrap();
+        let read_only = ReadOnlyStore::open(&path).unwrap();
+        let payloads: i64 = read_only
+            .conn
+            .query_row("SELECT count(*) FROM snapshot_payloads", [], |row| {
+                row.get(0)
+            })
+            .unwrap();
+        assert_eq!(payloads, 0);
+        let version: i64 = read_only
+            .conn
+            .query_row("PRAGMA user_version", [], |row| row.get(0))
+            .unwrap();
+        assert_eq!(version, 2);
+    }
+
+    #[test]
     fn read_only_open_needs_an_existing_store() {
         let dir = tempfile::tempdir().unwrap();
         let path = dir.path().join("absent.db");

@@ -149,6 +149,7 @@ impl Store {
                 ])?;
                 let id = tx.last_insert_rowid();
                 payload::write(&tx, &mut self.documents, id, &snapshot.payload)?;
+                crate::load::write_payload(&tx, id, &snapshot.payload)?;
                 (id, WriteOutcome::Written(id))
             }
         };

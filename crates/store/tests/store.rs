@@ -12,7 +12,9 @@ use std::path::{Path, PathBuf};
 use iamwatch_model::Snapshot;
 use iamwatch_model::import::{ImportOptions, import_file};
 use iamwatch_store::diff::{ChangeKind, DiffRequest};
-use iamwatch_store::{ReadOnlyStore, SnapshotFilter, SqlValue, Store, WriteOutcome};
+use iamwatch_store::{
+    LoadFilter, ReadOnlyStore, SnapshotFilter, SqlValue, Store, StoreError, WriteOutcome,
+};
 
 const ACCOUNT: &str = "111122223333";
 
@@ -345,6 +347,7 @@ fn abort_run_leaves_the_store_as_it_was() {
             "statement_principals",
             "snap_roles",
             "snap_policy_versions",
+            "snapshot_payloads",
         ] {
             all.push(strings(
                 store,
@@ -409,4 +412,89 @@ fn documented_queries_run() {
             .unwrap_or_else(|e| panic!("{sql}\n{e}"));
         assert!(!rows.is_empty(), "no rows for:\n{sql}");
     }
+}
+
+/// What the store loads back is what was written: the latest snapshot of each kind per
+/// account, equal to the model's snapshot (content hash included), or the state at a time.
+#[test]
+fn loads_snapshots_back_into_the_model() {
+    let store = full_store();
+    let reader = store.reader();
+    let latest = reader.load_snapshots(&LoadFilter::default()).unwrap();
+    let mut expected = Vec::new();
+    expected.extend(snapshots("credential-report.csv", "2024-05-01T01:00:00Z"));
+    expected.extend(snapshots("gaad-v2.json", "2024-05-02T00:00:00Z"));
+    expected.extend(snapshots("organizations.json", "2024-05-01T06:00:00Z"));
+    expected.extend(snapshots("resource-policies.json", "2024-05-01T06:00:00Z"));
+    assert_eq!(latest.len(), expected.len());
+    for snapshot in &expected {
+        assert!(latest.contains(snapshot), "missing {:?}", snapshot.scope);
+    }
+    assert!(latest.iter().all(Snapshot::verify));
+
+    // The state before GAAD v2: v1 is the IAM snapshot.
+    let earlier = reader
+        .load_snapshots(&LoadFilter {
+            as_of: Some("2024-05-01T12:00:00Z".parse().unwrap()),
+            ..LoadFilter::default()
+        })
+        .unwrap();
+    let v1 = snapshots("gaad-v1.json", "2024-05-01T00:00:00Z");
+    assert!(earlier.contains(&v1[0]));
+    assert!(!earlier.contains(&expected[1]));
+    // Before anything was taken: nothing.
+    let none = reader
+        .load_snapshots(&LoadFilter {
+            as_of: Some("2024-01-01T00:00:00Z".parse().unwrap()),
+            ..LoadFilter::default()
+        })
+        .unwrap();
+    assert!(none.is_empty());
+    // One account only.
+    let other = reader
+        .load_snapshots(&LoadFilter {
+            accounts: vec!["999999999999".to_owned()],
+            ..LoadFilter::default()
+        })
+        .unwrap();
+    assert!(other.is_empty());
+    let one = reader
+        .load_snapshots(&LoadFilter {
+            accounts: vec![ACCOUNT.to_owned()],
+            ..LoadFilter::default()
+        })
+        .unwrap();
+    assert_eq!(one.len(), 3, "IAM, credential report, resource policies");
+}
+
+/// A snapshot written before the store kept payloads is named, with the way out.
+#[test]
+fn a_snapshot_without_its_payload_is_named() {
+    // Simulate a version-1 snapshot: the payload row is absent.
+    let dir = tempfile::tempdir().unwrap();
+    let path = dir.path().join("v1.db");
+    let mut disk = Store::open(&path).unwrap();
+    let id = write(&mut disk, "gaad-v1.json", "2024-05-01T00:00:00Z")[0].snapshot_id();
+    assert_eq!(
+        disk.reader()
+            .load_snapshots(&LoadFilter::default())
+            .unwrap()
+            .len(),
+        1
+    );
+    drop(disk);
+    rusqlite::Connection::open(&path)
+        .unwrap()
+        .execute("DELETE FROM snapshot_payloads", [])
+        .unwrap();
+    let read_only = ReadOnlyStore::open(&path).unwrap();
+    let error = read_only
+        .reader()
+        .load_snapshots(&LoadFilter::default())
+        .unwrap_err();
+    assert!(
+        matches!(error, StoreError::PayloadMissing { snapshot_id } if snapshot_id == id),
+        "{error:?}"
+    );
+    assert!(error.to_string().contains("older iamwatch"), "{error}");
 }

@@ -11,31 +11,56 @@ use iamwatch_analysis::{
     AuditConfig, AuditInput, AuditReport, Finding, RuleId, Selection, Severity, TSV_HEADER, audit,
     demo, put_evaluations_batches,
 };
+use iamwatch_model::import::{ImportOptions, files_in, import_file};
 use iamwatch_model::{AccountId, OuId, Timestamp};
+use iamwatch_store::LoadFilter;
+use indicatif::ProgressBar;
 use serde_json::{Value, json};
 
+use super::query::{DbArgs, diagnostic_text};
 use crate::output::{emit, pretty_json};
 use crate::sarif;
 
 /// Audit an organization: credentials, privilege, trust and hygiene rules, and AWS Config's
 /// unused-role rule.
 ///
+/// What is audited: the latest state in the store (`--db`, `IAMWATCH_DB`, default
+/// `iamwatch.db`), or the state at a past time (`--at`); export files given as arguments (GAAD,
+/// credential reports, bundles: the formats `iamwatch import` reads), read in memory without a
+/// store; or the built-in demo organization (`--demo`).
+///
 /// Findings come with a severity, the resource, the evidence, a fix and the AWS page the rule
 /// follows. Rules, parameters, severities, known accounts and suppressions are set in a TOML file
 /// (`iamwatch.toml` in the current directory, or `--config`); `docs/rules.md` lists every rule.
 #[derive(Debug, Args)]
 #[command(
-    after_help = "Examples:\n  iamwatch audit --demo\n  iamwatch audit --demo --format \
-                        html > report.html\n  iamwatch audit --demo --format evaluations --account \
+    after_help = "Examples:\n  iamwatch audit --demo\n  iamwatch audit --db iamwatch.db \
+                        --ou ou-ab12-cd34ef56\n  iamwatch audit gaad.json credential-report.csv\n  \
+                        iamwatch audit --at 2026-10-01T00:00:00Z --format json\n  \
+                        iamwatch audit --demo --format html > report.html\n  iamwatch audit --demo --format evaluations --account \
                         123456789012\n  iamwatch audit --demo --fail-on high --format sarif > \
                         audit.sarif\n\nExit codes: 0 no open finding at or above --fail-on; 1 \
                         open findings at or above --fail-on; 2 bad input or configuration."
 )]
 pub struct AuditArgs {
+    /// Export files or directories to audit instead of the store (read in memory; the store is
+    /// not touched).
+    #[arg(value_name = "FILE", conflicts_with_all = ["demo", "at"])]
+    files: Vec<PathBuf>,
+
     /// Audit the built-in demo organization (five accounts, every rule firing at least once)
     /// instead of the store. Its "now" is fixed at 2026-11-01 unless `--now` says otherwise.
     #[arg(long)]
     demo: bool,
+
+    /// Audit the store's state as it was at this time (RFC 3339): for each account, the latest
+    /// snapshot of each kind taken at or before it. Default: the latest state. `--now` defaults
+    /// to this time too, so ages are as they were then.
+    #[arg(long, value_name = "TIME", conflicts_with = "demo")]
+    at: Option<String>,
+
+    #[command(flatten)]
+    db: DbArgs,
 
     /// Audit only these accounts (12-digit IDs; repeat the flag for several).
     #[arg(long = "account", value_name = "ID")]
@@ -107,24 +132,40 @@ impl FailOn {
 }
 
 pub fn run(args: &AuditArgs) -> anyhow::Result<ExitCode> {
-    if !args.demo {
-        bail!(
-            "auditing the store is not built yet: the store does not load its snapshots back \
-             into the model; run `iamwatch audit --demo` to see the audit on the built-in \
-             organization"
-        );
-    }
-    let mut input = demo::input().context("cannot build the demo organization")?;
+    let at = args
+        .at
+        .as_deref()
+        .map(|text| parse_time("--at", text))
+        .transpose()?;
+    let progress = spinner();
+    let (mut input, default_now) = if args.demo {
+        let input = demo::input().context("cannot build the demo organization")?;
+        (
+            input,
+            demo::now().context("cannot build the demo organization")?,
+        )
+    } else if !args.files.is_empty() {
+        progress.set_message("reading the files");
+        (files_input(&args.files)?, Timestamp::now())
+    } else {
+        progress.set_message(format!("loading `{}`", args.db.db.display()));
+        (
+            store_input(&args.db, at)?,
+            at.unwrap_or_else(Timestamp::now),
+        )
+    };
     input.selection = selection(args)?;
     let config = load_config(args)?;
     let now = match &args.now {
-        Some(text) => parse_now(text)?,
-        None => demo::now().context("cannot build the demo organization")?,
+        Some(text) => parse_time("--now", text)?,
+        None => default_now,
     };
     if let Some(unknown) = unknown_accounts(&input) {
         bail!("{unknown}");
     }
+    progress.set_message("auditing");
     let report = audit(&input, &config, now);
+    progress.finish_and_clear();
     let format = args.format.unwrap_or(if std::io::stdout().is_terminal() {
         Format::Table
     } else {
@@ -208,10 +249,74 @@ fn load_config(args: &AuditArgs) -> anyhow::Result<AuditConfig> {
     }
 }
 
-fn parse_now(text: &str) -> anyhow::Result<Timestamp> {
+fn parse_time(flag: &str, text: &str) -> anyhow::Result<Timestamp> {
     text.parse::<Timestamp>().map_err(|error| {
-        anyhow::anyhow!("`--now {text}` is not a time: {error} (write e.g. `2026-11-01T00:00:00Z`)")
+        anyhow::anyhow!(
+            "`{flag} {text}` is not a time: {error} (write e.g. `2026-11-01T00:00:00Z`)"
+        )
     })
+}
+
+/// Export files read in memory, as `iamwatch import` reads them.
+fn files_input(paths: &[PathBuf]) -> anyhow::Result<AuditInput> {
+    let mut snapshots = Vec::new();
+    for path in paths {
+        for file in files_in(path).map_err(|error| anyhow::anyhow!(diagnostic_text(&error)))? {
+            let imported = import_file(&file, &ImportOptions::default())
+                .map_err(|error| anyhow::anyhow!(diagnostic_text(&error)))?;
+            snapshots.extend(imported.snapshots);
+        }
+    }
+    Ok(AuditInput::from_snapshots(snapshots))
+}
+
+/// The store's latest state, or its state at `at`.
+fn store_input(db: &DbArgs, at: Option<Timestamp>) -> anyhow::Result<AuditInput> {
+    let store = db.open_read_only().map_err(|error| {
+        if db.db.exists() {
+            error
+        } else {
+            anyhow::anyhow!(
+                "no store at `{}`\n  help: fill one with `iamwatch import FILE...` or \
+                 `iamwatch collect`, audit files directly with `iamwatch audit FILE...`, or try \
+                 `iamwatch audit --demo`",
+                db.db.display()
+            )
+        }
+    })?;
+    let filter = LoadFilter {
+        accounts: Vec::new(),
+        as_of: at,
+    };
+    let snapshots = store
+        .reader()
+        .load_snapshots(&filter)
+        .map_err(|error| anyhow::anyhow!(diagnostic_text(&error)))?;
+    if snapshots.is_empty() {
+        match at {
+            Some(at) => bail!(
+                "the store `{}` has no snapshot taken at or before {at}\n  help: `iamwatch \
+                 snapshots` lists what it has",
+                db.db.display()
+            ),
+            None => bail!(
+                "the store `{}` is empty\n  help: fill it with `iamwatch import FILE...` or \
+                 `iamwatch collect`",
+                db.db.display()
+            ),
+        }
+    }
+    Ok(AuditInput::from_snapshots(snapshots))
+}
+
+/// A spinner on a terminal's stderr while the input loads and the rules run.
+fn spinner() -> ProgressBar {
+    if !std::io::stderr().is_terminal() {
+        return ProgressBar::hidden();
+    }
+    let bar = ProgressBar::new_spinner();
+    bar.enable_steady_tick(std::time::Duration::from_millis(120));
+    bar
 }
 
 fn account_names(input: &AuditInput) -> BTreeMap<String, String> {

@@ -170,3 +170,138 @@ fn bad_input_exits_two() {
         );
     }
 }
+
+/// The store gives the same report as the demo built in memory, with the demo's configuration
+/// file; `--at` audits the state at a past time; an empty or missing store says what to do.
+#[test]
+fn the_store_audits_like_the_demo() {
+    let dir = tempfile::tempdir().unwrap();
+    let db = dir.path().join("demo.db");
+    let config = dir.path().join("iamwatch-demo.toml");
+    let db_arg = db.to_str().unwrap();
+    let config_arg = config.to_str().unwrap();
+    let written = iamwatch(&["demo", "--db", db_arg, "--config-out", config_arg]);
+    assert_eq!(written.status.code(), Some(0), "{written:?}");
+    let from_demo = iamwatch(&["audit", "--demo", "--format", "json"]);
+    let from_store = iamwatch(&[
+        "audit",
+        "--db",
+        db_arg,
+        "--config",
+        config_arg,
+        "--now",
+        "2026-11-01T00:00:00Z",
+        "--format",
+        "json",
+    ]);
+    assert_eq!(
+        from_store.status.code(),
+        Some(0),
+        "{}",
+        String::from_utf8_lossy(&from_store.stderr)
+    );
+    let demo: Value = serde_json::from_slice(&from_demo.stdout).unwrap();
+    let store: Value = serde_json::from_slice(&from_store.stdout).unwrap();
+    assert_eq!(demo["findings"], store["findings"]);
+    assert_eq!(demo["evaluations"], store["evaluations"]);
+    assert_eq!(demo["summary"], store["summary"]);
+
+    // `--at` before the demo's snapshots were taken: nothing to audit, and it says so.
+    let early = iamwatch(&["audit", "--db", db_arg, "--at", "2026-01-01T00:00:00Z"]);
+    assert_eq!(early.status.code(), Some(2));
+    assert!(
+        String::from_utf8_lossy(&early.stderr).contains("no snapshot taken at or before"),
+        "{early:?}"
+    );
+    // `--at` after: the same state, and "now" defaults to that time.
+    let at = iamwatch(&[
+        "audit",
+        "--db",
+        db_arg,
+        "--config",
+        config_arg,
+        "--at",
+        "2026-11-01T00:00:00Z",
+        "--format",
+        "json",
+    ]);
+    let at: Value = serde_json::from_slice(&at.stdout).unwrap();
+    assert_eq!(at["findings"], demo["findings"]);
+    assert_eq!(at["generated_at"], "2026-11-01T00:00:00Z");
+
+    let missing = dir.path().join("absent.db");
+    let missing = iamwatch(&["audit", "--db", missing.to_str().unwrap()]);
+    assert_eq!(missing.status.code(), Some(2));
+    let stderr = String::from_utf8_lossy(&missing.stderr);
+    assert!(
+        stderr.contains("no store at") && stderr.contains("iamwatch import"),
+        "{stderr}"
+    );
+    assert!(!dir.path().join("absent.db").exists(), "nothing created");
+}
+
+/// Export files audit without a store; a bad file names itself and exits 2.
+#[test]
+fn export_files_audit_without_a_store() {
+    let dir = tempfile::tempdir().unwrap();
+    let gaad = dir.path().join("gaad.json");
+    std::fs::write(
+        &gaad,
+        r#"{
+  "UserDetailList": [],
+  "GroupDetailList": [],
+  "RoleDetailList": [{
+    "Path": "/", "RoleName": "wide-open", "RoleId": "AROAEXAMPLEWIDEOPEN01",
+    "Arn": "arn:aws:iam::111111111111:role/wide-open",
+    "CreateDate": "2020-01-01T00:00:00Z",
+    "AssumeRolePolicyDocument": {"Version": "2012-10-17", "Statement": [
+      {"Effect": "Allow", "Principal": {"AWS": "*"}, "Action": "sts:AssumeRole"}]},
+    "InstanceProfileList": [], "RolePolicyList": [
+      {"PolicyName": "all", "PolicyDocument": {"Version": "2012-10-17", "Statement": [
+        {"Effect": "Allow", "Action": "*", "Resource": "*"}]}}],
+    "AttachedManagedPolicies": [], "Tags": [], "RoleLastUsed": {}
+  }],
+  "Policies": []
+}"#,
+    )
+    .unwrap();
+    let output = iamwatch(&[
+        "audit",
+        gaad.to_str().unwrap(),
+        "--format",
+        "json",
+        "--now",
+        "2026-11-01T00:00:00Z",
+    ]);
+    assert_eq!(
+        output.status.code(),
+        Some(0),
+        "{}",
+        String::from_utf8_lossy(&output.stderr)
+    );
+    let report: Value = serde_json::from_slice(&output.stdout).unwrap();
+    let rules: Vec<&str> = report["findings"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|finding| finding["rule_id"].as_str().unwrap())
+        .collect();
+    for rule in [
+        "trust-public-principal",
+        "principal-effective-admin",
+        "policy-allows-all-actions",
+        "iam-role-unused",
+    ] {
+        assert!(rules.contains(&rule), "{rule} in {rules:?}");
+    }
+    assert!(!dir.path().join("iamwatch.db").exists());
+
+    let bad = dir.path().join("bad.json");
+    std::fs::write(&bad, "{\"UserDetailList\": [").unwrap();
+    let output = iamwatch(&["audit", bad.to_str().unwrap()]);
+    assert_eq!(output.status.code(), Some(2));
+    assert!(
+        String::from_utf8_lossy(&output.stderr).contains("bad.json"),
+        "{output:?}"
+    );
+}

@@ -32,6 +32,7 @@ pub(crate) const SNAPSHOT_TABLES: &[&str] = &[
     "snap_password_policies",
     "snap_account_summary",
     "snap_identity_providers",
+    "snapshot_payloads",
 ];
 
 /// Every column that refers to a document, as one SQL union.
