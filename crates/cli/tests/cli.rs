@@ -14,3 +14,6 @@ mod simulate;
 mod audit;
 #[path = "cli/store.rs"]
 mod store;
+
+#[path = "cli/sarif.rs"]
+mod sarif;
