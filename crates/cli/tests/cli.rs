@@ -12,5 +12,7 @@ mod simulate;
 
 #[path = "cli/audit.rs"]
 mod audit;
+#[path = "cli/collect.rs"]
+mod collect;
 #[path = "cli/store.rs"]
 mod store;
