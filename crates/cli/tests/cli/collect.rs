@@ -215,7 +215,7 @@ fn a_failing_account_makes_the_run_partial() {
         &db,
         "SELECT DISTINCT account_id FROM roles ORDER BY account_id",
     );
-    let mut expected = vec![setup::MANAGEMENT, good];
+    let mut expected = [setup::MANAGEMENT, good];
     expected.sort_unstable();
     let expected: Vec<Value> = expected
         .iter()
