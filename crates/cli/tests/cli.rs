@@ -12,6 +12,8 @@ mod simulate;
 
 #[path = "cli/audit.rs"]
 mod audit;
+#[path = "cli/collect.rs"]
+mod collect;
 #[path = "cli/store.rs"]
 mod store;
 
