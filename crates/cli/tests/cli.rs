@@ -12,6 +12,7 @@ mod simulate;
 
 #[path = "cli/audit.rs"]
 mod audit;
+#[cfg(feature = "collect")]
 #[path = "cli/collect.rs"]
 mod collect;
 #[path = "cli/store.rs"]

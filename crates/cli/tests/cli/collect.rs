@@ -46,9 +46,11 @@ impl Sandbox {
         self.dir.path().join(name)
     }
 
-    fn run(&self, args: &[&str]) -> Run {
+    /// `iamwatch ARGS` in the sandbox, with moto's static test credentials.
+    fn command(&self, args: &[&str]) -> Command {
         let missing = self.path("no-such-aws-file");
-        let output = Command::new(env!("CARGO_BIN_EXE_iamwatch"))
+        let mut command = Command::new(env!("CARGO_BIN_EXE_iamwatch"));
+        command
             .args(args)
             .current_dir(self.dir.path())
             .env("IAMWATCH_DB", self.path("store.db"))
@@ -61,9 +63,12 @@ impl Sandbox {
             .env_remove("AWS_SESSION_TOKEN")
             .env_remove("AWS_REGION")
             .env_remove("AWS_DEFAULT_REGION")
-            .env_remove("AWS_ENDPOINT_URL")
-            .output()
-            .unwrap();
+            .env_remove("AWS_ENDPOINT_URL");
+        command
+    }
+
+    fn run(&self, args: &[&str]) -> Run {
+        let output = self.command(args).output().unwrap();
         Run {
             code: output.status.code(),
             stdout: String::from_utf8(output.stdout).unwrap(),
@@ -71,9 +76,13 @@ impl Sandbox {
         }
     }
 
-    /// `iamwatch collect` against `endpoint`, with the cache in the sandbox.
-    fn collect(&self, endpoint: &str, extra: &[&str]) -> Run {
-        let cache = self.path("cache").display().to_string();
+    /// The arguments of `iamwatch collect` against `endpoint`, with the cache in the sandbox.
+    fn collect_args<'a>(
+        &self,
+        endpoint: &'a str,
+        cache: &'a str,
+        extra: &[&'a str],
+    ) -> Vec<&'a str> {
         let mut args = vec![
             "collect",
             "--endpoint-url",
@@ -81,10 +90,16 @@ impl Sandbox {
             "--region",
             setup::REGION,
             "--cache-dir",
-            &cache,
+            cache,
         ];
         args.extend_from_slice(extra);
-        self.run(&args)
+        args
+    }
+
+    /// `iamwatch collect` against `endpoint`, with the cache in the sandbox.
+    fn collect(&self, endpoint: &str, extra: &[&str]) -> Run {
+        let cache = self.path("cache").display().to_string();
+        self.run(&self.collect_args(endpoint, &cache, extra))
     }
 
     fn query(&self, db: &Path, sql: &str) -> Value {
@@ -263,4 +278,102 @@ fn bad_flags_are_refused_before_any_call() {
         assert!(run.stdout.is_empty(), "{flags:?}: {run:?}");
     }
     assert!(!sandbox.path("store.db").exists());
+}
+
+/// Ctrl-C (SIGINT) mid-run stops cleanly: the accounts finished so far are in the store, the run
+/// is reported partial (exit 3), and `--resume` finishes the others without collecting the
+/// finished ones again.
+#[cfg(unix)]
+#[test]
+fn ctrl_c_stops_cleanly_and_resume_finishes() {
+    use std::io::{BufRead as _, BufReader};
+    use std::process::Stdio;
+
+    let moto = Moto::start();
+    let runtime = runtime();
+    let proxy = runtime.block_on(async {
+        setup::organization(&moto.endpoint(), 4, 1).await;
+        // Every answer takes 150 ms, so the run lasts long enough to be interrupted mid-way.
+        Proxy::start(
+            moto.port,
+            Faults {
+                slow: 1.0,
+                slow_delay: std::time::Duration::from_millis(150),
+                ..Faults::default()
+            },
+        )
+        .await
+    });
+    let endpoint = proxy.endpoint();
+    let sandbox = Sandbox::new();
+    let cache = sandbox.path("cache").display().to_string();
+    let flags = ["--org", "--no-resource-policies", "--log-format", "json"];
+    let mut child = sandbox
+        .command(&sandbox.collect_args(&endpoint, &cache, &flags))
+        .stdout(Stdio::piped())
+        .stderr(Stdio::piped())
+        .spawn()
+        .unwrap();
+    // Interrupt once the first account has finished.
+    let stderr = child.stderr.take().unwrap();
+    let mut lines = BufReader::new(stderr).lines();
+    let mut seen = Vec::new();
+    for line in lines.by_ref() {
+        let line = line.unwrap();
+        let finished = line.contains("account finished");
+        seen.push(line);
+        if finished {
+            break;
+        }
+    }
+    assert!(
+        seen.last().is_some_and(|l| l.contains("account finished")),
+        "{seen:#?}"
+    );
+    let status = Command::new("kill")
+        .args(["-INT", &child.id().to_string()])
+        .status()
+        .unwrap();
+    assert!(status.success());
+    let rest: Vec<String> = lines.map(Result::unwrap).collect();
+    let output = child.wait_with_output().unwrap();
+    let stdout = String::from_utf8(output.stdout).unwrap();
+    assert_eq!(output.status.code(), Some(3), "{stdout}\n{rest:#?}");
+    assert!(
+        stdout.contains("partial: run again with `--resume`"),
+        "{stdout}"
+    );
+    assert!(
+        rest.iter().any(|line| line.contains("interrupted")),
+        "{rest:#?}"
+    );
+    let db = sandbox.path("store.db");
+    let integrity = sandbox.query(&db, "SELECT integrity_check FROM pragma_integrity_check");
+    assert_eq!(integrity, json!([{"integrity_check": "ok"}]));
+    let collected =
+        "SELECT count(DISTINCT account_id) AS n FROM latest_snapshots WHERE kind = 'iam'";
+    let before = sandbox.query(&db, collected);
+    let before = before[0]["n"].as_u64().unwrap();
+    assert!(
+        (1..5).contains(&before),
+        "{before} accounts before the interrupt"
+    );
+
+    let resumed = sandbox.collect(
+        &endpoint,
+        &[&flags[..], &["--resume", "--format", "json"]].concat(),
+    );
+    assert_eq!(resumed.code, Some(0), "{resumed:?}");
+    let summary: Value = serde_json::from_str(&resumed.stdout).unwrap();
+    let results: Vec<&str> = summary["accounts"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|account| account["result"].as_str().unwrap())
+        .collect();
+    let already = results.iter().filter(|r| **r == "already done").count();
+    assert_eq!(already as u64, before, "{summary:#}");
+    assert_eq!(results.len(), 5, "{summary:#}");
+    let after = sandbox.query(&db, collected);
+    assert_eq!(after, json!([{"n": 5}]));
 }
