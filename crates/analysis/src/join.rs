@@ -109,24 +109,7 @@ impl Shared {
                     *slot = reference.document.as_ref().map(|d| d.as_str().to_owned());
                 }
             }
-            let attached = iam
-                .users
-                .iter()
-                .flat_map(|u| &u.attached_policies)
-                .chain(iam.groups.iter().flat_map(|g| &g.attached_policies))
-                .chain(iam.roles.iter().flat_map(|r| &r.attached_policies))
-                .map(|a| &a.arn);
-            let boundaries = iam
-                .users
-                .iter()
-                .filter_map(|u| u.permissions_boundary.as_ref())
-                .chain(
-                    iam.roles
-                        .iter()
-                        .filter_map(|r| r.permissions_boundary.as_ref()),
-                )
-                .map(|b| &b.arn);
-            for arn in attached.chain(boundaries) {
+            for arn in iam.policy_uses() {
                 if arn.is_aws_managed_policy() {
                     texts.entry(arn.to_string()).or_insert(None);
                 }

@@ -1,6 +1,7 @@
 //! One module per `iamwatch` subcommand.
 
 pub mod audit;
+#[cfg(feature = "collect")]
 pub mod collect;
 pub mod demo;
 pub mod diff;

@@ -39,6 +39,7 @@ enum Command {
     Schema(commands::schema::SchemaArgs),
     Diff(commands::diff::DiffArgs),
     Snapshots(commands::snapshots::SnapshotsArgs),
+    #[cfg(feature = "collect")]
     Collect(Box<commands::collect::CollectArgs>),
 }
 
@@ -54,6 +55,7 @@ fn main() -> ExitCode {
         Command::Schema(args) => commands::schema::run(&args),
         Command::Diff(args) => commands::diff::run(&args),
         Command::Snapshots(args) => commands::snapshots::run(&args),
+        #[cfg(feature = "collect")]
         Command::Collect(args) => commands::collect::run(&args),
     };
     match result {

@@ -4,6 +4,9 @@
 //! are written: the tool with its rules, and results with a physical location (file, line,
 //! column) and a logical location (the JSON path inside the policy).
 
+use std::borrow::Cow;
+use std::path::Path;
+
 use serde_json::{Value, json};
 
 pub const SCHEMA: &str = "https://json.schemastore.org/sarif-2.1.0.json";
@@ -34,8 +37,9 @@ pub struct Rule {
     pub level: Level,
 }
 
-/// A result with one location: a file position when `uri` is not empty, and a logical
-/// location (a JSON path, or a resource ARN) when `logical_path` is not empty.
+/// A result with one location: a file position when `uri` is not empty (make it with
+/// [`file_uri`]), and a logical location (a JSON path, or a resource ARN) when `logical_path`
+/// is not empty. Lines and columns count from 1; 0 is written as 1.
 #[derive(Clone, Debug)]
 pub struct Result {
     pub rule_id: String,
@@ -106,4 +110,71 @@ pub fn log(tool_name: &str, rules: &[Rule], results: &[Result]) -> Value {
             "results": results,
         }],
     })
+}
+
+/// The SARIF `artifactLocation.uri` of a file: a URI reference, as the schema requires
+/// (`format: uri-reference`), so a path's spaces, `#`, `%`, `?`, `:` and non-ASCII bytes are
+/// percent-encoded. A relative path stays relative (code-scanning services resolve it against
+/// the checkout) with `/` between its parts; an absolute one becomes a `file://` URI.
+pub fn file_uri(path: &Path) -> String {
+    let mut encoded = String::new();
+    for &byte in path_bytes(path).iter() {
+        match byte {
+            b'A'..=b'Z' | b'a'..=b'z' | b'0'..=b'9' | b'-' | b'.' | b'_' | b'~' | b'/' => {
+                encoded.push(char::from(byte));
+            }
+            b'!' | b'$' | b'&' | b'\'' | b'(' | b')' | b'*' | b'+' | b',' | b';' | b'=' | b'@' => {
+                encoded.push(char::from(byte));
+            }
+            _ => encoded.push_str(&format!("%{byte:02X}")),
+        }
+    }
+    if !path.is_absolute() {
+        encoded
+    } else if encoded.starts_with("//") {
+        // A Windows UNC path, `\\server\share\...`: the server is the URI's host.
+        format!("file:{encoded}")
+    } else if encoded.starts_with('/') {
+        format!("file://{encoded}")
+    } else {
+        // A Windows drive path, `C:\...`.
+        format!("file:///{encoded}")
+    }
+}
+
+/// The bytes of a path, with `/` between its parts.
+#[cfg(unix)]
+fn path_bytes(path: &Path) -> Cow<'_, [u8]> {
+    use std::os::unix::ffi::OsStrExt;
+    Cow::Borrowed(path.as_os_str().as_bytes())
+}
+
+/// The bytes of a path, with `/` between its parts.
+#[cfg(not(unix))]
+fn path_bytes(path: &Path) -> Cow<'_, [u8]> {
+    Cow::Owned(path.to_string_lossy().replace('\\', "/").into_bytes())
+}
+
+#[cfg(test)]
+mod tests {
+    use std::path::Path;
+
+    use super::file_uri;
+
+    #[test]
+    fn file_uris_are_uri_references() {
+        assert_eq!(
+            file_uri(Path::new("policies/admin.json")),
+            "policies/admin.json"
+        );
+        assert_eq!(
+            file_uri(Path::new("my policies/a#1 100%?.json")),
+            "my%20policies/a%231%20100%25%3F.json"
+        );
+        // A colon in a relative path's first part would read as a scheme.
+        assert_eq!(file_uri(Path::new("a:b.json")), "a%3Ab.json");
+        assert_eq!(file_uri(Path::new("rôle.json")), "r%C3%B4le.json");
+        #[cfg(unix)]
+        assert_eq!(file_uri(Path::new("/work/p.json")), "file:///work/p.json");
+    }
 }

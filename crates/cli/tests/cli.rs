@@ -12,5 +12,11 @@ mod simulate;
 
 #[path = "cli/audit.rs"]
 mod audit;
+#[cfg(feature = "collect")]
+#[path = "cli/collect.rs"]
+mod collect;
 #[path = "cli/store.rs"]
 mod store;
+
+#[path = "cli/sarif.rs"]
+mod sarif;

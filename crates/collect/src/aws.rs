@@ -144,6 +144,22 @@ impl AccountClients {
         &self.account
     }
 
+    /// The account's configuration (credentials, region, endpoint, HTTP client, retries), for
+    /// a call made without a service client ([`crate::regions`]).
+    pub(crate) fn config(&self) -> &SdkConfig {
+        &self.config
+    }
+
+    /// The account's retry partition: its retry budget.
+    pub(crate) fn retry_partition(&self) -> aws_smithy_runtime::client::retries::RetryPartition {
+        self.partition.clone()
+    }
+
+    /// The account's meter, as an interceptor.
+    pub(crate) fn meter_interceptor(&self) -> crate::meter::MeterInterceptor {
+        self.meter.interceptor()
+    }
+
     client!(iam, aws_sdk_iam);
     client!(sts, aws_sdk_sts);
     client!(organizations, aws_sdk_organizations);
@@ -152,7 +168,6 @@ impl AccountClients {
     client!(sns, aws_sdk_sns);
     client!(lambda, aws_sdk_lambda);
     client!(secretsmanager, aws_sdk_secretsmanager);
-    client!(ec2, aws_sdk_ec2);
 
     pub(crate) fn s3(&self, region: Option<&str>) -> aws_sdk_s3::Client {
         let mut builder = aws_sdk_s3::config::Builder::from(&self.config)

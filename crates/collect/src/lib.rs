@@ -8,6 +8,7 @@ mod managed;
 mod meter;
 mod org;
 mod progress;
+mod regions;
 mod report;
 mod resources;
 mod run;
@@ -18,7 +19,7 @@ pub mod actions;
 
 pub use err::{ApiError, CollectError};
 pub use managed::ManagedPolicies;
-pub use meter::{ApiCounts, CallCounts};
+pub use meter::{ApiCounts, CallCounts, CallTimes};
 pub use progress::{NoProgress, Phase, Progress};
 pub use run::{
     AccountOutcome, AccountResult, Cancel, MemorySink, RunReport, SinkError, SnapshotSink, collect,

@@ -83,10 +83,39 @@ impl fmt::Display for CallCounts {
     }
 }
 
+/// When each call started (its first attempt went out), by API, as offsets from the start
+/// of the account's collection: what `--max-rps` is measured against.
+#[derive(Clone, Debug, Default, PartialEq, Eq)]
+pub struct CallTimes(pub BTreeMap<String, Vec<Duration>>);
+
+impl CallTimes {
+    /// The most calls of `api` that started within any `window` (a sliding window over the
+    /// start times).
+    pub fn peak(&self, api: &str, window: Duration) -> usize {
+        let Some(starts) = self.0.get(api) else {
+            return 0;
+        };
+        let mut peak = 0;
+        let mut first = 0;
+        for (last, start) in starts.iter().enumerate() {
+            while starts
+                .get(first)
+                .is_some_and(|earliest| *start >= *earliest + window)
+            {
+                first += 1;
+            }
+            peak = peak.max(last + 1 - first);
+        }
+        peak
+    }
+}
+
 /// The meter of one account: shared by every client built for it.
-#[derive(Debug, Default)]
+#[derive(Debug)]
 pub(crate) struct Meter {
     counts: Mutex<CallCounts>,
+    times: Mutex<CallTimes>,
+    started: Instant,
     pace: Pacer,
 }
 
@@ -94,6 +123,8 @@ impl Meter {
     pub(crate) fn new(max_rps: &BTreeMap<String, f64>) -> Arc<Self> {
         Arc::new(Self {
             counts: Mutex::default(),
+            times: Mutex::default(),
+            started: Instant::now(),
             pace: Pacer::new(max_rps),
         })
     }
@@ -101,6 +132,22 @@ impl Meter {
     fn with(&self, api: &str, update: impl FnOnce(&mut ApiCounts)) {
         let mut counts = self.counts.lock().unwrap_or_else(PoisonError::into_inner);
         update(counts.0.entry(api.to_owned()).or_default());
+    }
+
+    fn call_started(&self, api: &str) {
+        let at = self.started.elapsed();
+        let mut times = self.times.lock().unwrap_or_else(PoisonError::into_inner);
+        // Calls of one API may start out of order across tasks; keep each list sorted.
+        let starts = times.0.entry(api.to_owned()).or_default();
+        let index = starts.partition_point(|t| *t <= at);
+        starts.insert(index, at);
+    }
+
+    pub(crate) fn times(&self) -> CallTimes {
+        self.times
+            .lock()
+            .unwrap_or_else(PoisonError::into_inner)
+            .clone()
     }
 
     pub(crate) fn snapshot(&self) -> CallCounts {
@@ -223,12 +270,16 @@ impl Intercept for MeterInterceptor {
         let first = cfg
             .load::<RequestAttempts>()
             .is_none_or(|a| a.attempts() <= 1);
-        self.0.with(&api_of(cfg), |c| {
+        let api = api_of(cfg);
+        self.0.with(&api, |c| {
             c.attempts += 1;
             if first {
                 c.calls += 1;
             }
         });
+        if first {
+            self.0.call_started(&api);
+        }
         Ok(())
     }
 
@@ -285,6 +336,28 @@ mod tests {
         assert_eq!(pacer.reserve("iam:GetAccountSummary"), None);
         let wait = pacer.reserve("iam:getaccountsummary").unwrap();
         assert!(wait > Duration::from_millis(50) && wait <= Duration::from_millis(100));
+    }
+
+    #[test]
+    fn peak_counts_calls_in_the_busiest_window() {
+        let ms = Duration::from_millis;
+        let times = CallTimes(BTreeMap::from([(
+            "iam:GetAccountSummary".to_owned(),
+            vec![
+                ms(0),
+                ms(100),
+                ms(900),
+                ms(1000),
+                ms(1050),
+                ms(1950),
+                ms(3000),
+            ],
+        )]));
+        let second = Duration::from_secs(1);
+        // [100, 1100): 100, 900, 1000, 1050.
+        assert_eq!(times.peak("iam:GetAccountSummary", second), 4);
+        assert_eq!(times.peak("iam:GetAccountSummary", ms(60)), 2);
+        assert_eq!(times.peak("iam:ListRoles", second), 0);
     }
 
     #[test]

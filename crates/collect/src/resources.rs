@@ -4,10 +4,10 @@
 //!
 //! None of these services has a bulk read of policies: each is one list (paged) and one read
 //! per resource. S3 is listed once (ListBuckets is global and names each bucket's region);
-//! the others once per region. The enabled regions come from EC2 `DescribeRegions`, which
-//! without `AllRegions` lists exactly the regions enabled for the account.
+//! the others once per region. The enabled regions come from EC2 `DescribeRegions`
+//! ([`crate::regions`]) unless `--regions` names them.
 
-use std::collections::{BTreeMap, BTreeSet};
+use std::collections::BTreeMap;
 
 use aws_sdk_sqs::types::QueueAttributeName;
 use iamwatch_model::{
@@ -24,7 +24,7 @@ pub(crate) async fn collect(
 ) -> Result<ResourcePolicies, CollectError> {
     let regions: Vec<String> = match regions {
         Some(regions) => regions.to_vec(),
-        None => enabled_regions(clients).await?,
+        None => crate::regions::enabled_regions(clients).await?,
     };
     let mut resources = Vec::new();
     s3(clients, &regions, &mut resources).await?;
@@ -40,21 +40,6 @@ pub(crate) async fn collect(
         region: None,
         resources,
     })
-}
-
-/// `DescribeRegions`: the regions enabled for the account.
-pub(crate) async fn enabled_regions(clients: &AccountClients) -> Result<Vec<String>, CollectError> {
-    let ec2 = clients.ec2(None);
-    let output = clients
-        .send("ec2:DescribeRegions", ec2.describe_regions().send())
-        .await?;
-    let regions: BTreeSet<String> = output
-        .regions
-        .unwrap_or_default()
-        .into_iter()
-        .filter_map(|r| r.region_name)
-        .collect();
-    Ok(regions.into_iter().collect())
 }
 
 fn policy(

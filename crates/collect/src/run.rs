@@ -16,7 +16,7 @@ use tokio::sync::{Notify, Semaphore};
 use crate::aws::{AccountClients, api_error};
 use crate::err::CollectError;
 use crate::managed::{self, ManagedPolicies};
-use crate::meter::{CallCounts, Meter};
+use crate::meter::{CallCounts, CallTimes, Meter};
 use crate::progress::{Phase, Progress};
 use crate::runfile::{FinishedAccount, RunState};
 use crate::settings::{CollectSettings, Targets};
@@ -113,6 +113,8 @@ pub struct AccountOutcome {
     pub account: AccountId,
     pub result: AccountResult,
     pub calls: CallCounts,
+    /// When each call started, for rates (`--max-rps`).
+    pub call_times: CallTimes,
     pub elapsed: Duration,
 }
 
@@ -350,6 +352,7 @@ pub async fn collect(
             account: a.clone(),
             result: AccountResult::AlreadyDone,
             calls: CallCounts::default(),
+            call_times: CallTimes::default(),
             elapsed: Duration::ZERO,
         })
         .collect();
@@ -407,6 +410,7 @@ pub async fn collect(
             account,
             result: AccountResult::Interrupted,
             calls: CallCounts::default(),
+            call_times: CallTimes::default(),
             elapsed: Duration::ZERO,
         });
     }
@@ -485,6 +489,7 @@ async fn run_account(context: &Context, account: AccountId) -> AccountOutcome {
         account,
         result,
         calls: meter.snapshot(),
+        call_times: meter.times(),
         elapsed: started.elapsed(),
     };
     context.progress.finished(&outcome);

@@ -20,5 +20,9 @@ mod faults;
 mod org;
 #[path = "collect/policy.rs"]
 mod policy;
+#[path = "collect/rate.rs"]
+mod rate;
+#[path = "collect/resources.rs"]
+mod resources;
 #[path = "collect/resume.rs"]
 mod resume;

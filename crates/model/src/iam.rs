@@ -49,6 +49,29 @@ impl AccountAuthorization {
         self.groups.iter().find(|g| g.name == name)
     }
 
+    /// Every managed-policy ARN the account's entities use, once per use: attachments to
+    /// users, groups and roles, then permissions boundaries of users and roles.
+    pub fn policy_uses(&self) -> impl Iterator<Item = &Arn> + '_ {
+        let attached = self
+            .users
+            .iter()
+            .flat_map(|u| &u.attached_policies)
+            .chain(self.groups.iter().flat_map(|g| &g.attached_policies))
+            .chain(self.roles.iter().flat_map(|r| &r.attached_policies))
+            .map(|a| &a.arn);
+        let boundaries = self
+            .users
+            .iter()
+            .filter_map(|u| u.permissions_boundary.as_ref())
+            .chain(
+                self.roles
+                    .iter()
+                    .filter_map(|r| r.permissions_boundary.as_ref()),
+            )
+            .map(|b| &b.arn);
+        attached.chain(boundaries)
+    }
+
     /// A customer managed policy by ARN.
     pub fn policy(&self, arn: &Arn) -> Option<&ManagedPolicy> {
         self.policies.iter().find(|p| p.arn == *arn)

@@ -143,24 +143,7 @@ pub(crate) fn check(
 
     if enabled(RuleId::PolicyUnattached) {
         let mut attachments: BTreeMap<&str, u32> = BTreeMap::new();
-        let attached = iam
-            .users
-            .iter()
-            .flat_map(|u| &u.attached_policies)
-            .chain(iam.groups.iter().flat_map(|g| &g.attached_policies))
-            .chain(iam.roles.iter().flat_map(|r| &r.attached_policies))
-            .map(|a| &a.arn);
-        let boundaries = iam
-            .users
-            .iter()
-            .filter_map(|u| u.permissions_boundary.as_ref())
-            .chain(
-                iam.roles
-                    .iter()
-                    .filter_map(|r| r.permissions_boundary.as_ref()),
-            )
-            .map(|b| &b.arn);
-        for arn in attached.chain(boundaries) {
+        for arn in iam.policy_uses() {
             *attachments.entry(arn.as_str()).or_default() += 1;
         }
         for policy in &iam.policies {

@@ -18,7 +18,7 @@ use indicatif::ProgressBar;
 use serde_json::{Value, json};
 
 use super::query::{DbArgs, diagnostic_text};
-use crate::output::{emit, pretty_json};
+use crate::output::{emit, emit_json, pretty_json};
 use crate::sarif;
 
 /// Audit an organization: credentials, privilege, trust and hygiene rules, and AWS Config's
@@ -175,7 +175,11 @@ pub fn run(args: &AuditArgs) -> anyhow::Result<ExitCode> {
     emit(&match format {
         Format::Table => render_table(&report, &names, args.show_suppressed, colors_wanted()),
         Format::Tsv => render_tsv(&report),
-        Format::Json => pretty_json(&render_json(&report))?,
+        // Streamed: at organization scale the report has hundreds of thousands of findings.
+        Format::Json => {
+            emit_json(&JsonReport::of(&report))?;
+            String::new()
+        }
         Format::Evaluations => render_evaluations(&report)?,
         Format::Sarif => pretty_json(&render_sarif(&report))?,
         Format::Html => crate::html::render_audit(&report),
@@ -458,15 +462,27 @@ fn render_tsv(report: &AuditReport) -> String {
 }
 
 /// The stable JSON shape, documented in `docs/audit.md`.
-fn render_json(report: &AuditReport) -> Value {
-    json!({
-        "schema_version": 1,
-        "generated_at": report.generated_at.to_string(),
-        "summary": report.summary,
-        "findings": report.findings,
-        "evaluations": report.evaluations,
-        "warnings": report.warnings,
-    })
+#[derive(serde::Serialize)]
+struct JsonReport<'a> {
+    schema_version: u32,
+    generated_at: String,
+    summary: &'a iamwatch_analysis::AuditSummary,
+    findings: &'a [Finding],
+    evaluations: &'a [iamwatch_analysis::RoleEvaluation],
+    warnings: &'a [iamwatch_analysis::AuditWarning],
+}
+
+impl<'a> JsonReport<'a> {
+    fn of(report: &'a AuditReport) -> Self {
+        Self {
+            schema_version: 1,
+            generated_at: report.generated_at.to_string(),
+            summary: &report.summary,
+            findings: &report.findings,
+            evaluations: &report.evaluations,
+            warnings: &report.warnings,
+        }
+    }
 }
 
 /// One PutEvaluations request body per line, at most 100 evaluations each, account by account

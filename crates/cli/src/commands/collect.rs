@@ -18,6 +18,8 @@ use iamwatch_store::{ImportRun, Store};
 use indicatif::{ProgressBar, ProgressStyle};
 use serde_json::json;
 
+use super::query::{DbArgs, diagnostic_text};
+
 /// Exit code of a run that collected some accounts but not all (failures, or Ctrl-C).
 pub const EXIT_PARTIAL: u8 = 3;
 
@@ -94,8 +96,8 @@ pub struct CollectArgs {
     #[arg(long, default_value = "24h", value_parser = parse_duration)]
     managed_policy_ttl: Duration,
 
-    /// Regions for resource policies (comma-separated); default: the account's enabled
-    /// regions (EC2 DescribeRegions).
+    /// Regions for resource policies (comma-separated), instead of the account's enabled
+    /// regions (which EC2 DescribeRegions lists, one call per account).
     #[arg(long, value_delimiter = ',')]
     regions: Vec<String>,
 
@@ -115,9 +117,8 @@ pub struct CollectArgs {
     #[arg(long, value_name = "DIR")]
     cache_dir: Option<PathBuf>,
 
-    /// The store.
-    #[arg(long, env = "IAMWATCH_DB", default_value = iamwatch_store::DEFAULT_PATH)]
-    db: PathBuf,
+    #[command(flatten)]
+    db: DbArgs,
 
     /// Log format on stderr when it is not a terminal (a terminal gets a progress bar).
     #[arg(long, value_enum, default_value_t = LogFormat::Text)]
@@ -162,6 +163,7 @@ fn parse_duration(text: &str) -> Result<Duration, String> {
 /// Turns the flags into validated settings.
 fn settings(args: &CollectArgs) -> anyhow::Result<CollectSettings> {
     let state_dir = args
+        .db
         .db
         .parent()
         .filter(|p| !p.as_os_str().is_empty())
@@ -217,7 +219,7 @@ fn settings(args: &CollectArgs) -> anyhow::Result<CollectSettings> {
     settings.resource_policies = !args.no_resource_policies;
     settings.resume = args.resume;
     settings.run_file = args.run_file.clone().unwrap_or_else(|| {
-        let mut name = args.db.clone().into_os_string();
+        let mut name = args.db.db.clone().into_os_string();
         name.push(".collect-run.json");
         PathBuf::from(name)
     });
@@ -326,8 +328,8 @@ pub fn run(args: &CollectArgs) -> anyhow::Result<ExitCode> {
     let terminal = std::io::stderr().is_terminal();
     init_logs(args.log_format, terminal);
 
-    let mut store = Store::open(&args.db)
-        .with_context(|| format!("cannot open the store `{}`", args.db.display()))?;
+    let mut store = Store::open(&args.db.db)
+        .with_context(|| format!("cannot open the store `{}`", args.db.db.display()))?;
     let import_run = store.begin_run()?;
     let sink = Arc::new(StoreSink {
         inner: Mutex::new((store, import_run)),
@@ -364,7 +366,7 @@ pub fn run(args: &CollectArgs) -> anyhow::Result<ExitCode> {
     if let Some(bar) = bar {
         bar.finish_and_clear();
     }
-    let report = report.map_err(|e| anyhow::anyhow!(miette_text(&e)))?;
+    let report = report.map_err(|e| anyhow::anyhow!(diagnostic_text(&e)))?;
     match args.format {
         SummaryFormat::Text => print!("{}", summary_text(&report)),
         SummaryFormat::Json => {
@@ -376,14 +378,6 @@ pub fn run(args: &CollectArgs) -> anyhow::Result<ExitCode> {
     } else {
         ExitCode::from(EXIT_PARTIAL)
     })
-}
-
-fn miette_text(error: &iamwatch_collect::CollectError) -> String {
-    use miette::Diagnostic as _;
-    match error.help() {
-        Some(help) => format!("{error}\n  help: {help}"),
-        None => error.to_string(),
-    }
 }
 
 fn summary_text(report: &RunReport) -> String {

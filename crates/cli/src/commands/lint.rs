@@ -333,7 +333,7 @@ fn render_sarif(reports: &[FileReport]) -> Value {
         .collect();
     let mut results = Vec::new();
     for report in reports {
-        let uri = report.path.display().to_string();
+        let uri = sarif::file_uri(&report.path);
         match &report.outcome {
             Ok(findings) => results.extend(findings.iter().map(|finding| sarif::Result {
                 rule_id: finding.code.as_str().to_owned(),

@@ -6,6 +6,7 @@
 //! context keys read), and the evaluation and rendering work on the settings only.
 
 mod compare;
+mod from_store;
 mod policies;
 mod render;
 mod request;
@@ -27,8 +28,12 @@ use crate::output::{emit, pretty_json};
 /// gate that decided, the statements that matched (policy, statement index, Sid), what each
 /// gate said and the context keys that conditions asked for but the request did not carry.
 ///
-/// The store of collected policies is not built yet: pass the principal's policies as files or
-/// AWS managed policy ARNs.
+/// Policies come from the flags (files, or AWS managed policy ARNs from the bundled catalog), or,
+/// when `--principal` is an IAM user, role or role session and no `--identity-policy` is given,
+/// from the store (`--db`): its identity policies and its groups', its permissions boundary, the
+/// SCPs over its account, and each resource's policy and RCPs, as last imported or collected.
+/// Flags given beside the store (`--boundary`, `--scp-tree`, `--resource-policy`, ...) replace
+/// what the store has.
 #[derive(Debug, Args)]
 #[command(after_help = AFTER_HELP)]
 pub struct SimulateArgs {
@@ -53,7 +58,8 @@ pub struct SimulateArgs {
 
     /// An identity-based policy of the principal (repeatable): a JSON file, plain or
     /// URL-encoded, or an AWS managed policy ARN (`arn:aws:iam::aws:policy/ReadOnlyAccess`),
-    /// read from the bundled catalog.
+    /// read from the bundled catalog. Without it, a user's or role's policies come from the
+    /// store.
     #[arg(long = "identity-policy", value_name = "FILE|ARN")]
     identity_policies: Vec<String>,
 
@@ -177,6 +183,10 @@ pub struct SimulateArgs {
     /// input still exits with 2.
     #[arg(long)]
     exit_zero: bool,
+
+    /// The store to look the principal's policies up in (when no --identity-policy is given).
+    #[command(flatten)]
+    db: crate::commands::query::DbArgs,
 }
 
 const AFTER_HELP: &str = "\
@@ -234,6 +244,9 @@ enum Format {
 
 pub fn run(args: &SimulateArgs) -> anyhow::Result<ExitCode> {
     let settings = Settings::from_args(args)?;
+    for note in &settings.notes {
+        eprintln!("note: {note}");
+    }
     for warning in &settings.warnings {
         eprintln!("warning: {warning}");
     }

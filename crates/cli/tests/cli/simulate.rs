@@ -62,6 +62,7 @@ impl Sandbox {
             .arg("simulate")
             .args(args)
             .current_dir(self.dir.path())
+            .env_remove("IAMWATCH_DB")
             .output()
             .unwrap();
         Run {
@@ -365,6 +366,7 @@ fn the_json_shape_is_stable() {
             "principal",
             "summary",
             "warnings",
+            "notes",
             "results"
         ]
     );
@@ -1198,16 +1200,121 @@ fn bad_input_exits_two() {
 }
 
 #[test]
-fn a_principal_alone_needs_the_store() {
+fn a_principal_alone_without_a_store_says_how() {
     let run = Sandbox::new().run(&["--principal", ROLE, "--action", "s3:GetObject"]);
     assert_eq!(run.code, Some(2), "{run:?}");
     assert!(
         run.stderr.starts_with(&format!(
-            "error: the store is not built yet, so iamwatch cannot look up the policies of `{ROLE}`"
+            "error: no --identity-policy was given, so iamwatch looks up `{ROLE}` in the store, \
+             and there is no store at `iamwatch.db`"
         )),
         "{run:?}"
     );
     assert!(run.stderr.contains("--identity-policy"));
+    assert!(run.stdout.is_empty());
+}
+
+/// With the demo organization in a store, `--principal` alone takes the principal's policies,
+/// boundary and SCPs, and each resource's policy and RCPs, from the store.
+#[test]
+fn a_principal_alone_takes_its_policies_from_the_store() {
+    let sandbox = Sandbox::new();
+    let demo = Command::new(env!("CARGO_BIN_EXE_iamwatch"))
+        .args(["demo", "--db", "demo.db"])
+        .current_dir(sandbox.dir.path())
+        .env_remove("IAMWATCH_DB")
+        .output()
+        .unwrap();
+    assert!(demo.status.success(), "{demo:?}");
+    let decision = |args: &[&str]| {
+        let mut all = vec!["--db", "demo.db", "--format", "json", "--exit-zero"];
+        all.extend_from_slice(args);
+        let run = sandbox.run(&all);
+        assert_eq!(run.code, Some(0), "{run:?}");
+        run.json()
+    };
+    // AdministratorAccess held back by the role's permissions boundary (the store's).
+    let bounded = decision(&[
+        "--principal",
+        "arn:aws:iam::210987654321:role/bounded-admin",
+        "--action",
+        "iam:CreateUser",
+    ]);
+    assert_eq!(bounded["results"][0]["allowed"], false, "{bounded}");
+    assert_eq!(
+        bounded["results"][0]["blocking_gate"], "boundary",
+        "{bounded}"
+    );
+    assert!(
+        bounded["notes"][0]
+            .as_str()
+            .unwrap()
+            .contains("from the store `demo.db`"),
+        "{bounded}"
+    );
+    // The region-restriction SCP over the prod OU, from the store's organization.
+    let reporting = |action: &str, region: &str| {
+        let region = format!("aws:RequestedRegion={region}");
+        decision(&[
+            "--principal",
+            "arn:aws:iam::123456789012:role/reporting",
+            "--action",
+            action,
+            "--resource",
+            "arn:aws:s3:::example-prod-reports/daily.csv",
+            "--context",
+            &region,
+            "--context",
+            "aws:SecureTransport=true",
+        ])
+    };
+    let allowed = reporting("s3:GetObject", "us-east-1");
+    assert_eq!(allowed["results"][0]["allowed"], true, "{allowed}");
+    let gates = allowed["results"][0]["gates"].as_array().unwrap();
+    let gate = |name: &str| {
+        gates
+            .iter()
+            .find(|gate| gate["gate"] == name)
+            .map(|gate| gate["outcome"].as_str().unwrap().to_owned())
+    };
+    assert_eq!(
+        gate("rcp").as_deref(),
+        Some("allowed"),
+        "RCPs from the store"
+    );
+    assert_ne!(
+        gate("resource").as_deref(),
+        Some("absent"),
+        "the bucket policy from the store"
+    );
+    let outside = reporting("s3:GetObject", "ap-southeast-2");
+    assert_eq!(outside["results"][0]["blocking_gate"], "scp", "{outside}");
+    let write = reporting("s3:PutObject", "us-east-1");
+    assert_eq!(write["results"][0]["allowed"], false, "{write}");
+    // A role session resolves to its role; a flag given beside the store replaces its part.
+    let session = decision(&[
+        "--principal",
+        "arn:aws:sts::210987654321:assumed-role/bounded-admin/alice",
+        "--action",
+        "iam:CreateUser",
+        "--boundary",
+        "arn:aws:iam::aws:policy/AdministratorAccess",
+    ]);
+    assert_eq!(session["results"][0]["allowed"], true, "{session}");
+    // A principal the store does not have.
+    let missing = sandbox.run(&[
+        "--db",
+        "demo.db",
+        "--principal",
+        "arn:aws:iam::210987654321:role/no-such-role",
+        "--action",
+        "s3:GetObject",
+    ]);
+    assert_eq!(missing.code, Some(2), "{missing:?}");
+    assert!(
+        missing.stderr.contains("is not in the inventory"),
+        "{missing:?}"
+    );
 }
 
 #[test]

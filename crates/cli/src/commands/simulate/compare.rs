@@ -217,6 +217,7 @@ pub(super) fn json(settings: &Settings, candidates: &Candidates, changes: &[Chan
             "deny_kind": counts.deny_kind,
         },
         "warnings": settings.warnings,
+        "notes": settings.notes,
         "changes": listed,
     })
 }

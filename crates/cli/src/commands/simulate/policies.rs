@@ -61,8 +61,9 @@ fn load_managed(arn: &str) -> anyhow::Result<NamedPolicy> {
     }
     if !is_aws_managed {
         bail!(
-            "`{arn}` is a customer managed policy, and the store is not built yet, so iamwatch \
-             cannot look it up; pass its document as a file"
+            "`{arn}` is a customer managed policy, which iamwatch does not look up by ARN\n  \
+             help: pass its document as a file, or leave out --identity-policy to take the \
+             principal's policies from the store"
         );
     }
     let catalog = ManagedPolicies::get();

@@ -167,6 +167,7 @@ pub(super) fn json(settings: &Settings, results: &[Evaluated<'_>]) -> Value {
             "denied": results.len() - allowed,
         },
         "warnings": settings.warnings,
+        "notes": settings.notes,
         "results": results.iter().map(result_json).collect::<Vec<_>>(),
     })
 }

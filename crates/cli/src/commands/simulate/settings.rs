@@ -9,11 +9,12 @@ use iamwatch_policy::context::{
     ContextValue, PrincipalIdentity, Request, RequestContext, RequestPrincipal, RequestResource,
 };
 use iamwatch_policy::eval::{
-    CompiledPolicySet, NamedPolicy, PolicySet, ResourcePolicy, ResourcePolicyKind,
+    CompiledPolicySet, NamedPolicy, OrgPolicyTree, PolicySet, ResourcePolicy, ResourcePolicyKind,
 };
 use iamwatch_policy::explain::Explanation;
 use miette::Diagnostic as _;
 
+use super::from_store;
 use super::policies::{self, PolicySource, TreeKind};
 use super::request::{self, ActionName};
 use super::{CompareAs, Format, ResourcePolicyKindArg, SimulateArgs};
@@ -61,6 +62,18 @@ pub(super) struct Settings {
     pub(super) exit_zero: bool,
     /// Things the user should know that do not stop the simulation.
     pub(super) warnings: Vec<String>,
+    /// Where the policies came from, when not only from the flags.
+    pub(super) notes: Vec<String>,
+    /// Per resource, the resource policy and RCPs the store has for it (when the flags give
+    /// none): they replace `policies.resource` and `policies.rcps` for that resource.
+    store_resources: Vec<StoreResource>,
+}
+
+/// What the store says about one resource of the matrix.
+#[derive(Debug, Default)]
+struct StoreResource {
+    resource: Option<Option<ResourcePolicy>>,
+    rcps: Option<Option<OrgPolicyTree>>,
 }
 
 /// One request of the matrix and what the engine said about it.
@@ -80,18 +93,18 @@ impl Evaluated<'_> {
 impl Settings {
     pub(super) fn from_args(args: &SimulateArgs) -> anyhow::Result<Settings> {
         let mut warnings = Vec::new();
-        let principal = principal(args)?;
+        let mut principal = principal(args)?;
 
         let actions = request::actions(&args.actions, args.actions_from.as_deref(), &mut warnings)?;
-        let resources = resources(args)?;
+        let mut resources = resources(args)?;
         let context = request::context(&args.context, &mut warnings)?;
 
-        let identity = args
+        let mut identity = args
             .identity_policies
             .iter()
             .map(|text| PolicySource::parse(text).load())
             .collect::<anyhow::Result<Vec<_>>>()?;
-        let permissions_boundary = args
+        let mut permissions_boundary = args
             .boundary
             .as_deref()
             .map(|text| PolicySource::parse(text).load())
@@ -124,18 +137,34 @@ impl Settings {
             &mode,
             Mode::Compare(candidates) if candidates.as_ == CompareAs::Identity
         );
+        let mut notes = Vec::new();
+        let mut store_resources = Vec::new();
+        let mut store_scps = None;
         if has_identity_side
             && identity.is_empty()
             && !args.no_identity_policies
             && !candidates_are_identity
         {
-            bail!(
-                "the store is not built yet, so iamwatch cannot look up the policies of `{}`\n  \
-                 help: pass them with --identity-policy FILE|ARN (and --boundary, \
-                 --session-policy), or --no-identity-policies to simulate a principal that has \
-                 none",
-                args.principal
-            );
+            let found = from_store::lookup(&args.db, &args.principal, &principal, &resources)?;
+            identity = found.set.identity;
+            if permissions_boundary.is_none() {
+                permissions_boundary = found.set.permissions_boundary;
+            }
+            store_scps = Some(found.set.scps);
+            merge_principal(&mut principal, found.principal, args);
+            for (resource, known) in resources.iter_mut().zip(found.resources) {
+                merge_resource(resource, known, args);
+            }
+            store_resources = found
+                .per_resource
+                .into_iter()
+                .map(|(resource, rcps)| StoreResource {
+                    resource: args.resource_policy.is_none().then_some(resource),
+                    rcps: args.rcp_tree.is_none().then_some(rcps),
+                })
+                .collect();
+            notes.push(found.source);
+            warnings.extend(found.issues);
         }
         let has_session = !session.is_empty()
             || matches!(
@@ -166,11 +195,14 @@ impl Settings {
                 kind: ResourcePolicyKind::Generic,
                 policy,
             });
-        let scps = args
+        let mut scps = args
             .scp_tree
             .as_deref()
             .map(|path| policies::load_tree(path, TreeKind::Scp, &mut warnings))
             .transpose()?;
+        if scps.is_none() {
+            scps = store_scps.flatten();
+        }
         let rcps = args
             .rcp_tree
             .as_deref()
@@ -209,6 +241,8 @@ impl Settings {
             format: args.format,
             exit_zero: args.exit_zero,
             warnings,
+            notes,
+            store_resources,
         })
     }
 
@@ -219,24 +253,38 @@ impl Settings {
 
     /// Every request of the matrix (each action on each resource, actions first) against `set`.
     pub(super) fn evaluate(&self, set: &PolicySet) -> anyhow::Result<Vec<Evaluated<'_>>> {
-        // One compiled set per kind of resource policy the resources need (at most three).
-        let mut compiled: Vec<(ResourcePolicyKind, CompiledPolicySet)> = Vec::new();
-        let mut kinds = Vec::with_capacity(self.resources.len());
-        for resource in &self.resources {
-            let kind = self.resource_policy_kind_for(&resource.arn);
-            kinds.push(kind);
-            if !compiled.iter().any(|(known, _)| *known == kind) {
-                let mut set = set.clone();
+        // One compiled set per kind of resource policy the resources need (at most three), or
+        // per resource when the store gives each its own resource policy and RCPs.
+        let mut compiled: Vec<(CompileKey, CompiledPolicySet)> = Vec::new();
+        let mut keys = Vec::with_capacity(self.resources.len());
+        for (index, resource) in self.resources.iter().enumerate() {
+            let store = self.store_resources.get(index);
+            let mut set = set.clone();
+            if let Some(StoreResource { resource, rcps }) = store {
+                if let Some(resource) = resource {
+                    set.resource.clone_from(resource);
+                }
+                if let Some(rcps) = rcps {
+                    set.rcps.clone_from(rcps);
+                }
+            }
+            let kind = self.resource_policy_kind_for(&set, &resource.arn);
+            let key = CompileKey {
+                kind,
+                resource: store.map(|_| index),
+            };
+            keys.push(key);
+            if !compiled.iter().any(|(known, _)| *known == key) {
                 if let Some(resource) = &mut set.resource {
                     resource.kind = kind;
                 }
-                compiled.push((kind, CompiledPolicySet::compile(&set)));
+                compiled.push((key, CompiledPolicySet::compile(&set)));
             }
         }
         let mut out = Vec::with_capacity(self.actions.len() * self.resources.len());
         for action in &self.actions {
-            for (resource, kind) in self.resources.iter().zip(&kinds) {
-                let Some((_, policies)) = compiled.iter().find(|(known, _)| known == kind) else {
+            for (resource, key) in self.resources.iter().zip(&keys) {
+                let Some((_, policies)) = compiled.iter().find(|(known, _)| known == key) else {
                     continue;
                 };
                 let request = Request {
@@ -257,8 +305,8 @@ impl Settings {
     }
 
     /// The kind of the resource policy for a resource: as given, or from the resource ARN.
-    fn resource_policy_kind_for(&self, arn: &str) -> ResourcePolicyKind {
-        if self.policies.resource.is_none() {
+    fn resource_policy_kind_for(&self, set: &PolicySet, arn: &str) -> ResourcePolicyKind {
+        if set.resource.is_none() {
             return ResourcePolicyKind::Generic;
         }
         self.resource_policy_kind
@@ -272,6 +320,48 @@ impl Settings {
                 _ => ResourcePolicyKind::Generic,
             })
     }
+}
+
+/// Which compiled policy set a resource uses.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+struct CompileKey {
+    kind: ResourcePolicyKind,
+    /// The resource's index when the store gave it its own policies.
+    resource: Option<usize>,
+}
+
+/// The store's knowledge of the principal fills what the flags left out.
+fn merge_principal(principal: &mut RequestPrincipal, known: RequestPrincipal, args: &SimulateArgs) {
+    principal.account = principal.account.take().or(known.account);
+    if args.principal_org_id.is_none() {
+        principal.org_id = known.org_id;
+    }
+    if args.principal_org_paths.is_empty() {
+        principal.org_paths = known.org_paths;
+    }
+    if args.principal_tags.is_empty() {
+        principal.tags = known.tags;
+    }
+    principal.in_management_account |= known.in_management_account;
+    principal.unique_id = principal.unique_id.take().or(known.unique_id);
+    principal.service_linked_role = principal.service_linked_role.or(known.service_linked_role);
+}
+
+/// The store's knowledge of a resource (owner, organization, tags) fills what the flags left out.
+fn merge_resource(resource: &mut RequestResource, known: RequestResource, args: &SimulateArgs) {
+    if args.resource_account.is_none() {
+        resource.account = known.account;
+    }
+    if args.resource_org_id.is_none() {
+        resource.org_id = known.org_id;
+    }
+    if args.resource_org_paths.is_empty() {
+        resource.org_paths = known.org_paths;
+    }
+    if args.resource_tags.is_empty() {
+        resource.tags = known.tags;
+    }
+    resource.in_management_account |= known.in_management_account;
 }
 
 fn principal(args: &SimulateArgs) -> anyhow::Result<RequestPrincipal> {

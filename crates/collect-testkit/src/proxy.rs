@@ -24,8 +24,12 @@ pub struct Faults {
     pub slow: f64,
     pub slow_delay: Duration,
     pub drop: f64,
-    /// Cut GAAD answers into pages of this many entries.
+    /// Cut GAAD answers into pages of at most this many entries (fewer when the request's
+    /// `MaxItems` asks for fewer; AWS's default is 100 and its maximum 1,000).
     pub gaad_page_size: Option<usize>,
+    /// Answer `AccessDenied` to `AssumeRole` into these accounts (as AWS does when the role
+    /// is missing or its trust policy does not allow the caller).
+    pub deny_assume_role: Vec<String>,
     pub seed: u64,
 }
 
@@ -40,6 +44,7 @@ impl Faults {
             slow_delay: Duration::from_millis(1500),
             drop: rate * 0.15,
             gaad_page_size: None,
+            deny_assume_role: Vec::new(),
             seed,
         }
     }
@@ -55,6 +60,8 @@ pub struct Stats {
     pub slowed: AtomicU64,
     pub dropped: AtomicU64,
     pub gaad_pages: AtomicU64,
+    /// `AssumeRole` calls answered `AccessDenied`.
+    pub denied: AtomicU64,
     /// Forwarded (fault-free) requests by action.
     pub forwarded: Mutex<BTreeMap<String, u64>>,
 }
@@ -69,6 +76,7 @@ impl Stats {
     }
 }
 
+#[derive(Debug)]
 pub struct Proxy {
     pub port: u16,
     pub stats: Arc<Stats>,
@@ -139,6 +147,15 @@ enum Fault {
 }
 
 impl Shared {
+    fn denies_assume_role(&self, request: &Request) -> bool {
+        let body = String::from_utf8_lossy(&request.body);
+        let role = form_value(&body, "RoleArn").unwrap_or_default();
+        // `arn%3Aaws%3Aiam%3A%3A111111111111%3Arole%2F...`: the account is the fifth field.
+        let role = role.replace("%3A", ":");
+        let account = role.split(':').nth(4).unwrap_or_default();
+        self.faults.deny_assume_role.iter().any(|a| a == account)
+    }
+
     fn draw(&self) -> Option<Fault> {
         let x = self.rng.lock().unwrap().next_f64();
         let f = &self.faults;
@@ -270,6 +287,13 @@ async fn serve(mut client: TcpStream, shared: Arc<Shared>) -> std::io::Result<()
             None => {}
         }
         let action = request.action();
+        if action == "AssumeRole" && shared.denies_assume_role(&request) {
+            shared.stats.denied.fetch_add(1, Ordering::Relaxed);
+            let body = "<ErrorResponse xmlns=\"https://sts.amazonaws.com/doc/2011-06-15/\"><Error><Type>Sender</Type><Code>AccessDenied</Code><Message>User is not authorized to perform: sts:AssumeRole</Message></Error><RequestId>00000000-0000-0000-0000-000000000000</RequestId></ErrorResponse>";
+            let headers = [("Content-Type".to_owned(), "text/xml".to_owned())];
+            write_response(&mut client, 403, &headers, body.as_bytes()).await?;
+            continue;
+        }
         *shared
             .stats
             .forwarded
@@ -285,8 +309,10 @@ async fn serve(mut client: TcpStream, shared: Arc<Shared>) -> std::io::Result<()
         // policies, read once per run) is left whole.
         let managed_listing = String::from_utf8_lossy(&request.body).contains("AWSManagedPolicy");
         if action == "GetAccountAuthorizationDetails" && status == 200 && !managed_listing {
-            if let Some(size) = shared.faults.gaad_page_size {
+            if let Some(cap) = shared.faults.gaad_page_size {
                 let body_text = String::from_utf8_lossy(&request.body).into_owned();
+                let asked = form_value(&body_text, "MaxItems").and_then(|m| m.parse().ok());
+                let size = asked.unwrap_or(100usize).clamp(1, 1000).min(cap);
                 let page = form_value(&body_text, "Marker")
                     .and_then(|m| m.strip_prefix("page-").and_then(|n| n.parse().ok()))
                     .unwrap_or(0usize);
@@ -410,6 +436,7 @@ async fn write_response(
     let reason = match status {
         200 => "OK",
         400 => "Bad Request",
+        403 => "Forbidden",
         429 => "Too Many Requests",
         500 => "Internal Server Error",
         503 => "Service Unavailable",

@@ -1,12 +1,9 @@
 //! Builds IAM, Organizations and resources in moto through the SDK, as a person would.
 
-use std::path::Path;
-
 use aws_config::BehaviorVersion;
 use aws_credential_types::Credentials;
 use aws_types::SdkConfig;
 use aws_types::region::Region;
-use iamwatch_collect::{CollectSettings, Connection, StaticCredentials};
 
 pub const REGION: &str = "us-east-1";
 /// moto's account for unknown access keys.
@@ -61,26 +58,6 @@ pub async fn member(endpoint: &str, account: &str) -> SdkConfig {
         ),
     )
     .await
-}
-
-/// Collector settings against `endpoint`, state under `dir`, fast retries.
-pub fn settings(endpoint: &str, dir: &Path) -> CollectSettings {
-    let mut settings = CollectSettings::new(dir);
-    settings.connection = Connection {
-        profile: None,
-        region: Some(REGION.to_owned()),
-        endpoint_url: Some(endpoint.to_owned()),
-        credentials: Some(StaticCredentials {
-            access_key_id: "testing".to_owned(),
-            secret_access_key: "testing".to_owned(),
-            session_token: None,
-        }),
-    };
-    settings.regions = Some(vec![REGION.to_owned()]);
-    settings.retry.initial_backoff = std::time::Duration::from_millis(20);
-    settings.retry.max_backoff = std::time::Duration::from_millis(200);
-    settings.credential_report_wait = std::time::Duration::from_millis(20);
-    settings
 }
 
 pub const TRUST: &str = r#"{"Version":"2012-10-17","Statement":[{"Effect":"Allow","Principal":{"Service":"ec2.amazonaws.com"},"Action":"sts:AssumeRole"}]}"#;

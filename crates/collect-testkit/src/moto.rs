@@ -5,6 +5,7 @@ use std::process::{Child, Command, Stdio};
 use std::time::{Duration, Instant};
 
 /// A running moto server.
+#[derive(Debug)]
 pub struct Moto {
     child: Child,
     pub port: u16,
