@@ -552,7 +552,28 @@ def report(manifest: str, limit: int, summary_out: str | None) -> int:
         print(f"    {finding['resource']['arn']}")
     if len(silent) > limit:
         print(f"    … and {len(silent) - limit} more")
+    admin_arns = {a["resource"]["arn"] for a in admins}
+    escalating = sorted(
+        arn
+        for arn, items in all_cs_result.principal_policies.items()
+        if any(category == "privilege-escalation" for category, _ in items)
+    )
+    not_admin = [arn for arn in escalating if arn not in admin_arns]
+    print(
+        f"  principals holding a policy Cloudsplaining flags for privilege escalation: {len(escalating)};"
+        f" not administrators for the engine: {len(not_admin)}"
+        " (an escalation path is not administrator access; SCPs and boundaries can block it)"
+    )
+    for arn in not_admin[:limit]:
+        methods = sorted(
+            {e for c, e in all_cs_result.principal_policies[arn] if c == "privilege-escalation"}
+        )
+        print(f"    {arn}: {shorten('; '.join(methods), 80)}")
+    if len(not_admin) > limit:
+        print(f"    … and {len(not_admin) - limit} more")
     summary["effective_admins"] = len(admins)
+    summary["cloudsplaining_escalation_principals"] = len(escalating)
+    summary["cloudsplaining_escalation_principals_not_admin"] = len(not_admin)
     summary["effective_admins_without_cloudsplaining_findings"] = len(silent)
     summary["totals"] = totals
 
