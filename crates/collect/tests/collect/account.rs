@@ -1,9 +1,7 @@
 //! One account against moto: GAAD paging to the model, credential report, password policy,
 //! summary, identity providers.
 
-use std::sync::Arc;
-
-use iamwatch_collect::{AccountResult, Cancel, MemorySink, NoProgress, Targets};
+use iamwatch_collect::{AccountResult, Targets};
 use iamwatch_model::{Payload, SnapshotSource};
 
 use crate::support::moto::Moto;
@@ -34,15 +32,7 @@ async fn one_account_end_to_end() {
     let mut settings = setup::settings(&endpoint, dir.path());
     settings.targets = Targets::Caller;
     settings.resource_policies = false;
-    let sink = Arc::new(MemorySink::default());
-    let report = iamwatch_collect::collect(
-        &settings,
-        sink.clone(),
-        Arc::new(NoProgress),
-        Cancel::default(),
-    )
-    .await
-    .unwrap();
+    let (report, sink) = setup::collect_in_memory(&settings).await;
     assert!(report.is_complete(), "{report:#?}");
     assert_eq!(report.caller.as_str(), setup::MANAGEMENT);
     let [outcome] = report.accounts.as_slice() else {
@@ -165,15 +155,7 @@ async fn one_account_end_to_end() {
     assert_eq!(providers.oidc[0].client_ids, ["sts.amazonaws.com"]);
 
     // A second run reads the managed policies from the cache, not from AWS.
-    let sink = Arc::new(MemorySink::default());
-    let again = iamwatch_collect::collect(
-        &settings,
-        sink.clone(),
-        Arc::new(NoProgress),
-        Cancel::default(),
-    )
-    .await
-    .unwrap();
+    let (again, sink) = setup::collect_in_memory(&settings).await;
     assert!(again.managed_policies_from_cache);
     assert_eq!(
         again

@@ -3,11 +3,10 @@
 //! twice.
 
 use std::collections::{BTreeMap, BTreeSet};
-use std::sync::Arc;
 use std::sync::atomic::Ordering;
 use std::time::{Duration, Instant};
 
-use iamwatch_collect::{AccountResult, Cancel, MemorySink, NoProgress, Targets};
+use iamwatch_collect::{AccountResult, MemorySink, Targets};
 use iamwatch_model::{Payload, Snapshot, SnapshotScope, SnapshotSource};
 
 use crate::support::moto::Moto;
@@ -45,15 +44,7 @@ async fn twenty_accounts_through_thirty_percent_faults() {
     let dir = tempfile::tempdir().unwrap();
     let mut settings = setup::settings(&direct, &dir.path().join("direct"));
     settings.targets = Targets::Organization;
-    let reference = Arc::new(MemorySink::default());
-    let clean = iamwatch_collect::collect(
-        &settings,
-        reference.clone(),
-        Arc::new(NoProgress),
-        Cancel::default(),
-    )
-    .await
-    .unwrap();
+    let (clean, reference) = setup::collect_in_memory(&settings).await;
     assert!(clean.is_complete(), "{clean:#?}");
     assert_eq!(clean.accounts.len(), 20);
 
@@ -69,16 +60,8 @@ async fn twenty_accounts_through_thirty_percent_faults() {
     let mut settings = setup::settings(&proxy.endpoint(), &dir.path().join("faulty"));
     settings.targets = Targets::Organization;
     settings.concurrency = 4;
-    let faulty = Arc::new(MemorySink::default());
     let started = Instant::now();
-    let report = iamwatch_collect::collect(
-        &settings,
-        faulty.clone(),
-        Arc::new(NoProgress),
-        Cancel::default(),
-    )
-    .await
-    .unwrap();
+    let (report, faulty) = setup::collect_in_memory(&settings).await;
     let wall = started.elapsed();
     assert!(report.is_complete(), "{report:#?}");
 

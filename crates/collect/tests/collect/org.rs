@@ -1,8 +1,6 @@
 //! The organization and its member accounts through AssumeRole, against moto.
 
-use std::sync::Arc;
-
-use iamwatch_collect::{AccountResult, Cancel, MemorySink, NoProgress, Targets};
+use iamwatch_collect::{AccountResult, Targets};
 use iamwatch_model::{OrgNodeId, Payload, SnapshotScope, SnapshotSource};
 
 use crate::support::moto::Moto;
@@ -27,15 +25,7 @@ async fn organization_and_members_through_assume_role() {
     settings.targets = Targets::Organization;
     settings.resource_policies = false;
     settings.concurrency = 2;
-    let sink = Arc::new(MemorySink::default());
-    let report = iamwatch_collect::collect(
-        &settings,
-        sink.clone(),
-        Arc::new(NoProgress),
-        Cancel::default(),
-    )
-    .await
-    .unwrap();
+    let (report, sink) = setup::collect_in_memory(&settings).await;
     assert!(report.is_complete(), "{report:#?}");
     assert_eq!(report.accounts.len(), 4);
 

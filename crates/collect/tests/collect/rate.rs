@@ -1,10 +1,9 @@
 //! `--max-rps`: a capped API's calls, as the meter timed them, never exceed the cap in any
 //! one-second window, and span the time the cap implies.
 
-use std::sync::Arc;
 use std::time::Duration;
 
-use iamwatch_collect::{AccountResult, Cancel, MemorySink, NoProgress, Targets};
+use iamwatch_collect::{AccountResult, Targets};
 
 use crate::support::moto::Moto;
 use crate::support::setup;
@@ -37,14 +36,7 @@ async fn max_rps_caps_the_rate_of_an_api() {
     settings
         .max_rps
         .insert("IAM:GetOpenIdConnectProvider".to_owned(), RATE);
-    let report = iamwatch_collect::collect(
-        &settings,
-        Arc::new(MemorySink::default()),
-        Arc::new(NoProgress),
-        Cancel::default(),
-    )
-    .await
-    .unwrap();
+    let (report, _) = setup::collect_in_memory(&settings).await;
     let [outcome] = report.accounts.as_slice() else {
         panic!("one account: {report:#?}")
     };

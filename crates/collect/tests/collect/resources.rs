@@ -3,9 +3,7 @@
 //! through the SDK, then collected in the account's enabled regions (EC2 `DescribeRegions`,
 //! the collector's hand-made signed call).
 
-use std::sync::Arc;
-
-use iamwatch_collect::{AccountResult, Cancel, MemorySink, NoProgress, Targets};
+use iamwatch_collect::{AccountResult, Targets};
 use iamwatch_model::{Payload, Resource, ResourceType, SnapshotSource};
 
 use crate::support::moto::Moto;
@@ -153,15 +151,7 @@ async fn resource_policies_of_every_service() {
     settings.targets = Targets::Caller;
     // The enabled regions from DescribeRegions, not a list.
     settings.regions = None;
-    let sink = Arc::new(MemorySink::default());
-    let report = iamwatch_collect::collect(
-        &settings,
-        sink.clone(),
-        Arc::new(NoProgress),
-        Cancel::default(),
-    )
-    .await
-    .unwrap();
+    let (report, sink) = setup::collect_in_memory(&settings).await;
     assert!(report.is_complete(), "{report:#?}");
     let [outcome] = report.accounts.as_slice() else {
         panic!("one account: {report:#?}")

@@ -7,8 +7,11 @@ pub use iamwatch_collect_testkit::{moto, proxy};
 
 pub mod setup {
     use std::path::Path;
+    use std::sync::Arc;
 
-    use iamwatch_collect::{CollectSettings, Connection, StaticCredentials};
+    use iamwatch_collect::{
+        Cancel, CollectSettings, Connection, MemorySink, NoProgress, RunReport, StaticCredentials,
+    };
     pub use iamwatch_collect_testkit::setup::*;
 
     /// Collector settings against `endpoint`, state under `dir`, fast retries.
@@ -29,5 +32,19 @@ pub mod setup {
         settings.retry.max_backoff = std::time::Duration::from_millis(200);
         settings.credential_report_wait = std::time::Duration::from_millis(20);
         settings
+    }
+
+    /// Runs the collector into memory (no progress, no cancellation); the run must not fail.
+    pub async fn collect_in_memory(settings: &CollectSettings) -> (RunReport, Arc<MemorySink>) {
+        let sink = Arc::new(MemorySink::default());
+        let report = iamwatch_collect::collect(
+            settings,
+            sink.clone(),
+            Arc::new(NoProgress),
+            Cancel::default(),
+        )
+        .await
+        .unwrap();
+        (report, sink)
     }
 }
