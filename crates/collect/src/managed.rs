@@ -53,25 +53,8 @@ impl ManagedPolicies {
     /// The references an account needs: every AWS managed policy attached to one of its
     /// entities or used as a permissions boundary, with the default document.
     pub(crate) fn refs_for(&self, account: &AccountAuthorization) -> Vec<AwsManagedPolicyRef> {
-        let users = account.users.iter().flat_map(|u| {
-            u.attached_policies
-                .iter()
-                .map(|a| &a.arn)
-                .chain(u.permissions_boundary.iter().map(|b| &b.arn))
-        });
-        let groups = account
-            .groups
-            .iter()
-            .flat_map(|g| g.attached_policies.iter().map(|a| &a.arn));
-        let roles = account.roles.iter().flat_map(|r| {
-            r.attached_policies
-                .iter()
-                .map(|a| &a.arn)
-                .chain(r.permissions_boundary.iter().map(|b| &b.arn))
-        });
-        let used: std::collections::BTreeSet<&Arn> = users
-            .chain(groups)
-            .chain(roles)
+        let used: std::collections::BTreeSet<&Arn> = account
+            .policy_uses()
             .filter(|arn| arn.is_aws_managed_policy())
             .collect();
         used.into_iter()

@@ -490,25 +490,8 @@ pub(crate) fn add_referenced_aws_managed(account: &mut AccountAuthorization) {
         .iter()
         .map(|p| p.arn.clone())
         .collect();
-    let users = account.users.iter().flat_map(|u| {
-        u.attached_policies
-            .iter()
-            .map(|a| &a.arn)
-            .chain(u.permissions_boundary.as_ref().map(|b| &b.arn))
-    });
-    let groups = account
-        .groups
-        .iter()
-        .flat_map(|g| g.attached_policies.iter().map(|a| &a.arn));
-    let roles = account.roles.iter().flat_map(|r| {
-        r.attached_policies
-            .iter()
-            .map(|a| &a.arn)
-            .chain(r.permissions_boundary.as_ref().map(|b| &b.arn))
-    });
-    let missing: Vec<Arn> = users
-        .chain(groups)
-        .chain(roles)
+    let missing: Vec<Arn> = account
+        .policy_uses()
         .filter(|arn| arn.is_aws_managed_policy() && known.insert((*arn).clone()))
         .cloned()
         .collect();
