@@ -27,6 +27,9 @@ const JSON_DEFLATE: &str = "json+deflate";
 pub struct LoadFilter {
     /// Only these accounts (the management account for organization data); all when empty.
     pub accounts: Vec<String>,
+    /// With `accounts`: also the organization snapshots, whichever account keeps them (the
+    /// SCPs and RCPs over the selected accounts).
+    pub with_organizations: bool,
     /// The state as it was at this time: for each account and kind, the latest snapshot taken
     /// at or before it. `None`: the latest state.
     pub as_of: Option<Timestamp>,
@@ -82,7 +85,8 @@ impl Reader<'_> {
                      FROM snapshots
                      WHERE (?1 IS NULL OR taken_at <= ?1)
                        AND (json_array_length(?2) = 0
-                            OR account_id IN (SELECT value FROM json_each(?2))))
+                            OR account_id IN (SELECT value FROM json_each(?2))
+                            OR (?3 AND kind = 'organization')))
                  WHERE position = 1)
              SELECT s.snapshot_id, s.source, s.taken_at, s.content_hash, p.encoding, p.payload
              FROM snapshots AS s
@@ -91,7 +95,7 @@ impl Reader<'_> {
              ORDER BY s.taken_at, s.snapshot_id",
         )?;
         let rows = statement
-            .query_map(params![as_of, accounts], |row| {
+            .query_map(params![as_of, accounts, filter.with_organizations], |row| {
                 Ok(Stored {
                     snapshot_id: row.get(0)?,
                     source: row.get(1)?,

@@ -465,6 +465,16 @@ fn loads_snapshots_back_into_the_model() {
         })
         .unwrap();
     assert_eq!(one.len(), 3, "IAM, credential report, resource policies");
+    // With the organization that governs it.
+    let with_org = reader
+        .load_snapshots(&LoadFilter {
+            accounts: vec![ACCOUNT.to_owned()],
+            with_organizations: true,
+            ..LoadFilter::default()
+        })
+        .unwrap();
+    assert_eq!(with_org.len(), 4);
+    assert!(with_org.contains(&expected[2]), "the organization snapshot");
 }
 
 /// A snapshot written before the store kept payloads is named, with the way out.

@@ -289,8 +289,8 @@ fn store_input(db: &DbArgs, at: Option<Timestamp>) -> anyhow::Result<AuditInput>
         }
     })?;
     let filter = LoadFilter {
-        accounts: Vec::new(),
         as_of: at,
+        ..LoadFilter::default()
     };
     let snapshots = store
         .reader()

@@ -1301,6 +1301,18 @@ fn a_principal_alone_takes_its_policies_from_the_store() {
         "arn:aws:iam::aws:policy/AdministratorAccess",
     ]);
     assert_eq!(session["results"][0]["allowed"], true, "{session}");
+    // Only the principal's account and the organization load here (no resource in another
+    // account): the sandbox OU's SCP still denies.
+    let sandboxed = decision(&[
+        "--principal",
+        "arn:aws:sts::333333333333:assumed-role/public-demo/s1",
+        "--action",
+        "iam:CreateUser",
+    ]);
+    assert_eq!(
+        sandboxed["results"][0]["blocking_gate"], "scp",
+        "{sandboxed}"
+    );
     // A principal the store does not have.
     let missing = sandbox.run(&[
         "--db",

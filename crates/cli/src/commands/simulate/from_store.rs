@@ -57,6 +57,29 @@ fn role_of_session(inventory: &Inventory, session_arn: &str) -> Option<String> {
         .map(|role| role.arn.to_string())
 }
 
+/// Only the accounts the requests involve (and the organization), so that one simulation does
+/// not decode a whole organization's store: the principal's account and each resource's. A
+/// resource ARN without an account (an S3 bucket) may belong to any account: then all load.
+fn accounts_to_load(principal_arn: &str, resources: &[RequestResource]) -> LoadFilter {
+    let mut accounts = Vec::new();
+    for arn in std::iter::once(principal_arn).chain(resources.iter().map(|r| r.arn.as_str())) {
+        if arn == "*" {
+            continue;
+        }
+        match Arn::parse(arn).ok().and_then(|arn| arn.account()) {
+            Some(account) => accounts.push(account.to_string()),
+            None => return LoadFilter::default(),
+        }
+    }
+    accounts.sort();
+    accounts.dedup();
+    LoadFilter {
+        accounts,
+        with_organizations: true,
+        as_of: None,
+    }
+}
+
 pub(super) fn lookup(
     db: &DbArgs,
     principal_text: &str,
@@ -83,7 +106,7 @@ pub(super) fn lookup(
     let store = db.open_read_only()?;
     let snapshots = store
         .reader()
-        .load_snapshots(&LoadFilter::default())
+        .load_snapshots(&accounts_to_load(&wanted, resources))
         .map_err(|error| anyhow!(diagnostic_text(&error)))?;
     let taken_at = Arn::parse(&wanted)
         .ok()
